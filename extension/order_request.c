@@ -75,7 +75,7 @@ order_request_from_arrays(ArrayType *dishes, ArrayType *quantities,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("dishes and quantities must have the same length"),
-				 errdetail("%d dishes and %d quantities were given.",
+				 errdetail("The dishes array has length %d, the quantities array %d.",
 						   ndishes, nquantities),
 				 errhint("Give one quantity for each dish, in the same order.")));
 

@@ -154,6 +154,8 @@ place_order(PG_FUNCTION_ARGS)
  * in the order a client would fix them: customer, request key, then the
  * dishes in ascending id order (the order they were locked in, so the
  * stock seen for a locked dish is the stock that refused the order).
+ * The lookups run read-write so that, in READ COMMITTED, each takes a new
+ * snapshot: the caller's snapshot predates the orders we waited for.
  */
 static void
 explain_refusal(int64 customer_id, const OrderRequest *req,
@@ -170,7 +172,7 @@ explain_refusal(int64 customer_id, const OrderRequest *req,
 	plan = kept_plan(&customer_exists_plan,
 					 "SELECT FROM foodorder.customer WHERE id = $1",
 					 1, customer_argtypes);
-	if (SPI_execute_plan(plan, values, NULL, true, 1) != SPI_OK_SELECT)
+	if (SPI_execute_plan(plan, values, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "customer lookup failed");
 	if (SPI_processed == 0)
 		ereport(ERROR,
@@ -184,7 +186,7 @@ explain_refusal(int64 customer_id, const OrderRequest *req,
 						 "SELECT id FROM foodorder.orders"
 						 " WHERE customer_id = $1 AND request_key = $2",
 						 2, key_argtypes);
-		if (SPI_execute_plan(plan, values, NULL, true, 1) != SPI_OK_SELECT)
+		if (SPI_execute_plan(plan, values, NULL, false, 1) != SPI_OK_SELECT)
 			elog(ERROR, "request key lookup failed");
 		if (SPI_processed > 0)
 		{
@@ -210,7 +212,7 @@ explain_refusal(int64 customer_id, const OrderRequest *req,
 					 "  LEFT JOIN foodorder.dish d ON d.id = r.id"
 					 " ORDER BY r.n",
 					 1, stock_argtypes);
-	if (SPI_execute_plan(plan, values, NULL, true, 0) != SPI_OK_SELECT ||
+	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_SELECT ||
 		SPI_processed != (uint64) req->nlines)
 		elog(ERROR, "dish stock lookup failed");
 

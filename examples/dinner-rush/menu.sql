@@ -1,0 +1,32 @@
+-- The canteen's dinner menu and the 30 colleagues who order at 17:00.
+-- Stock is small on purpose: the popular dishes sell out during the rush.
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS foodorder CASCADE;
+CREATE EXTENSION foodorder;
+
+INSERT INTO foodorder.dish (name, price_cents, stock) VALUES
+    ('Kung Pao chicken',          2800, 30),
+    ('Mapo tofu',                 1800, 40),
+    ('Twice-cooked pork',         3200, 15),
+    ('Tomato and egg stir-fry',   1500, 40),
+    ('Fish-fragrant aubergine',   1900, 20),
+    ('Dan dan noodles',           1600, 30),
+    ('Steamed rice',               200, 200),
+    ('Sour plum drink',            600, 60);
+
+INSERT INTO foodorder.customer (name)
+SELECT 'colleague ' || g FROM generate_series(1, 30) AS g;
+
+-- The application role gets exactly the documented grant (see README).
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'dinner_app') THEN
+        CREATE ROLE dinner_app LOGIN;
+    END IF;
+END $$;
+GRANT USAGE ON SCHEMA foodorder TO dinner_app;
+GRANT SELECT ON foodorder.dish TO dinner_app;
+GRANT EXECUTE ON FUNCTION
+    foodorder.place_order(bigint, bigint[], integer[], bigint, text, text) TO dinner_app;
+
+CREATE TABLE IF NOT EXISTS public.rush_start AS SELECT pg_catalog.now() AS at WITH NO DATA;
