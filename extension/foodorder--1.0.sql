@@ -74,3 +74,7 @@ SELECT pg_catalog.pg_extension_config_dump('foodorder.dish', '');
 SELECT pg_catalog.pg_extension_config_dump('foodorder.customer', '');
 SELECT pg_catalog.pg_extension_config_dump('foodorder.orders', '');
 SELECT pg_catalog.pg_extension_config_dump('foodorder.order_item', '');
+-- and the identity sequences, or a restored database would hand out used ids
+SELECT pg_catalog.pg_extension_config_dump('foodorder.dish_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('foodorder.customer_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('foodorder.orders_id_seq', '');
