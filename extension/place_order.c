@@ -4,23 +4,30 @@
  *	  foodorder.place_order(): lock, check and decrease the stock of the
  *	  dishes of an order and write the order, all or nothing.
  *
- * The whole order is one SQL statement, so the hot dish's row lock is held
- * only for the rest of that statement plus the commit:
+ * Two kept statements do the work:
  *
- *	locked	takes FOR NO KEY UPDATE on the dish rows in ascending id order
- *			(LockRows sits above the Sort), so concurrent orders can wait for
- *			each other but never deadlock.  NO KEY UPDATE is what the UPDATE
- *			needs anyway, and it does not block foreign-key checks of order
- *			lines that reference the dish.  It locks nothing when the
- *			customer is unknown or the request key was used before.
- *	upd		decreases stock and raises sold of every locked dish with enough
- *			stock left, judged by the stock read under the lock.  (d.id = ANY
- *			($2) is there for the planner: it makes the update an index scan.)
- *	ord		writes the order only when every line was served.
- *	items	writes its lines at the prices read under the lock.
+ *	lock	takes FOR NO KEY UPDATE on the dish rows in ascending id order,
+ *			so concurrent orders can wait for each other but never deadlock,
+ *			and returns their stock, price and ctid as of the lock.  The ids
+ *			come sorted from order_request.c, and each row is locked inside a
+ *			LATERAL subquery, which can only run as the inner side of a nested
+ *			loop over unnest(), i.e. one id at a time in array order; it is
+ *			also one index probe per dish whatever the planner thinks of the
+ *			array's size.  NO KEY UPDATE is what the UPDATE needs anyway, and
+ *			it does not block foreign-key checks of order lines that reference
+ *			the dish.  The one-time filters (customer exists, request key
+ *			unused) run before any row is locked, and lock nothing if they
+ *			fail.
+ *	write	decreases stock, raises sold (finding the locked rows by ctid,
+ *			which cannot change while we hold the lock), and inserts the
+ *			order and its lines at the prices read under the lock.
  *
- * When no order comes back, explain_refusal() finds out why and raises the
- * matching error; the error rolls back whatever the statement did write.
+ * The stock check happens in C between the two.  Splitting at that point is
+ * what keeps the hot dish's lock short: after waiting for a row, the lock
+ * statement rechecks only a tiny plan (EvalPlanQual), and the write
+ * statement starts with a fresh snapshot that already sees the rows it
+ * locked, so it never rechecks at all.  Every error rolls back whatever was
+ * written; nothing is written before all checks pass.
  *
  *-------------------------------------------------------------------------
  */
@@ -37,59 +44,66 @@
 
 PG_FUNCTION_INFO_V1(place_order);
 
-#define PLACE_ORDER_NARGS 7
-static const char *const place_order_sql =
-"WITH locked AS MATERIALIZED ("
-"    SELECT d.id, d.stock FROM foodorder.dish d"
-"     WHERE d.id = ANY ($2)"
-"       AND EXISTS (SELECT FROM foodorder.customer c WHERE c.id = $1)"
-"       AND NOT EXISTS (SELECT FROM foodorder.orders o"
-"                        WHERE o.customer_id = $1 AND o.request_key = $7)"
-"     ORDER BY d.id"
-"     FOR NO KEY UPDATE OF d"
-"), upd AS ("
+#define LOCK_NARGS 3
+static const char *const lock_sql =
+"SELECT l.id, l.stock, l.price_cents, l.ctid"
+"  FROM unnest($1) AS r(id),"
+"       LATERAL (SELECT d.id, d.stock, d.price_cents, d.ctid FROM foodorder.dish d"
+"                 WHERE d.id = r.id FOR NO KEY UPDATE) AS l"
+" WHERE EXISTS (SELECT FROM foodorder.customer c WHERE c.id = $2)"
+"   AND NOT EXISTS (SELECT FROM foodorder.orders o"
+"                    WHERE o.customer_id = $2 AND o.request_key = $3)";
+
+#define WRITE_NARGS 10
+static const char *const write_sql =
+"WITH upd AS ("
 "    UPDATE foodorder.dish d"
 "       SET stock = d.stock - r.quantity, sold = d.sold + r.quantity"
-"      FROM locked l, unnest($2, $3) AS r(dish_id, quantity)"
-"     WHERE d.id = ANY ($2) AND d.id = l.id"
-"       AND r.dish_id = l.id AND l.stock >= r.quantity"
-"    RETURNING d.id, r.quantity, d.price_cents"
+"      FROM unnest($2, $3, $4) AS r(tid, dish_id, quantity)"
+"     WHERE d.ctid = r.tid AND d.id = r.dish_id"
+"    RETURNING d.id"
 "), ord AS ("
 "    INSERT INTO foodorder.orders"
 "        (customer_id, total_count, total_cents, address_id, pay_method, request_key)"
-"    SELECT $1, sum(u.quantity), sum(u.quantity::bigint * u.price_cents), $5, $6, $7"
-"      FROM upd u"
-"    HAVING count(*) = $4"
+"    VALUES ($1, $5, $6, $7, $8, $9)"
 "    RETURNING id"
 "), items AS ("
 "    INSERT INTO foodorder.order_item (order_id, dish_id, quantity, price_cents)"
-"    SELECT o.id, u.id, u.quantity, u.price_cents FROM ord o, upd u"
+"    SELECT o.id, l.dish_id, l.quantity, l.price_cents"
+"      FROM ord o, unnest($3, $4, $10) AS l(dish_id, quantity, price_cents)"
 ")"
-"SELECT id FROM ord";
+"SELECT o.id, (SELECT count(*) FROM upd) FROM ord o";
 
-static SPIPlanPtr place_order_plan = NULL;
+static SPIPlanPtr lock_plan = NULL;
+static SPIPlanPtr write_plan = NULL;
 static SPIPlanPtr customer_exists_plan = NULL;
 static SPIPlanPtr order_by_request_key_plan = NULL;
-static SPIPlanPtr dish_stock_plan = NULL;
+static SPIPlanPtr any_dish_exists_plan = NULL;
 
-static void explain_refusal(int64 customer_id, const OrderRequest *req,
+static void explain_no_lock(int64 customer_id, const OrderRequest *req,
 							ArrayType *dish_ids, text *request_key);
 
 Datum
 place_order(PG_FUNCTION_ARGS)
 {
-	static Oid	argtypes[PLACE_ORDER_NARGS] = {
-		INT8OID, INT8ARRAYOID, INT4ARRAYOID, INT8OID, INT8OID, TEXTOID, TEXTOID
+	static Oid	lock_argtypes[LOCK_NARGS] = {INT8ARRAYOID, INT8OID, TEXTOID};
+	static Oid	write_argtypes[WRITE_NARGS] = {
+		INT8OID, TIDARRAYOID, INT8ARRAYOID, INT4ARRAYOID, INT4OID, INT8OID,
+		INT8OID, TEXTOID, TEXTOID, INT4ARRAYOID
 	};
-	Datum		values[PLACE_ORDER_NARGS];
-	char		nulls[PLACE_ORDER_NARGS];
+	Datum		values[WRITE_NARGS];
+	char		nulls[WRITE_NARGS];
 	int64		customer_id;
+	text	   *request_key;
 	OrderRequest req;
 	ArrayType  *dish_ids;
-	SPIPlanPtr	plan;
-	int			ret;
-	int64		order_id = 0;
-	bool		placed = false;
+	Datum	   *prices;
+	Datum	   *tids;
+	int64		total_cents = 0;
+	int64		order_id;
+	bool		isnull;
+	uint64		row;
+	int			line;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -105,44 +119,92 @@ place_order(PG_FUNCTION_ARGS)
 				 errmsg("quantities must not be null")));
 
 	customer_id = PG_GETARG_INT64(0);
+	request_key = PG_ARGISNULL(5) ? NULL : PG_GETARG_TEXT_PP(5);
 	order_request_from_arrays(PG_GETARG_ARRAYTYPE_P(1),
 							  PG_GETARG_ARRAYTYPE_P(2), &req);
 	dish_ids = order_request_dish_ids(&req);
-
-	memset(nulls, ' ', sizeof(nulls));
-	values[0] = Int64GetDatum(customer_id);
-	values[1] = PointerGetDatum(dish_ids);
-	values[2] = PointerGetDatum(order_request_quantities(&req));
-	values[3] = Int64GetDatum((int64) req.nlines);
-	values[4] = PG_ARGISNULL(3) ? (Datum) 0 : PG_GETARG_DATUM(3);
-	nulls[4] = PG_ARGISNULL(3) ? 'n' : ' ';
-	values[5] = PG_ARGISNULL(4) ? (Datum) 0 : PG_GETARG_DATUM(4);
-	nulls[5] = PG_ARGISNULL(4) ? 'n' : ' ';
-	values[6] = PG_ARGISNULL(5) ? (Datum) 0 : PG_GETARG_DATUM(5);
-	nulls[6] = PG_ARGISNULL(5) ? 'n' : ' ';
+	prices = palloc(sizeof(Datum) * req.nlines);
+	tids = palloc(sizeof(Datum) * req.nlines);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
-	plan = kept_plan(&place_order_plan, place_order_sql,
-					 PLACE_ORDER_NARGS, argtypes);
-	ret = SPI_execute_plan(plan, values, nulls, false, 0);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "place_order statement failed: %s",
-			 SPI_result_code_string(ret));
+	/* Lock the dishes, ascending. */
+	values[0] = PointerGetDatum(dish_ids);
+	values[1] = Int64GetDatum(customer_id);
+	values[2] = request_key ? PointerGetDatum(request_key) : (Datum) 0;
+	memset(nulls, ' ', sizeof(nulls));
+	nulls[2] = request_key ? ' ' : 'n';
+	if (SPI_execute_plan(kept_plan(&lock_plan, lock_sql, LOCK_NARGS, lock_argtypes),
+						 values, nulls, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "dish lock statement failed");
+	if (SPI_processed == 0)
+		explain_no_lock(customer_id, &req, dish_ids, request_key);
 
-	if (SPI_processed == 1)
+	/*
+	 * Check every line against the locked rows.  Both lists are sorted by
+	 * dish id, so the first line without its row is an unknown dish; the
+	 * first failure in id order is the one reported.
+	 */
+	row = 0;
+	for (line = 0; line < req.nlines; line++)
 	{
-		bool		isnull;
+		const OrderLine *l = &req.lines[line];
+		HeapTuple	tuple = row < SPI_processed ? SPI_tuptable->vals[row] : NULL;
+		TupleDesc	tupdesc = SPI_tuptable->tupdesc;
+		int32		stock;
+		int32		price;
 
-		order_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-											   SPI_tuptable->tupdesc, 1,
-											   &isnull));
-		placed = !isnull;
+		CHECK_FOR_INTERRUPTS();
+		if (tuple == NULL ||
+			DatumGetInt64(SPI_getbinval(tuple, tupdesc, 1, &isnull)) != l->dish_id)
+			ereport(ERROR,
+					(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+					 errmsg("dish " INT64_FORMAT " does not exist", l->dish_id)));
+		stock = DatumGetInt32(SPI_getbinval(tuple, tupdesc, 2, &isnull));
+		price = DatumGetInt32(SPI_getbinval(tuple, tupdesc, 3, &isnull));
+		if (stock < l->quantity)
+			ereport(ERROR,
+					(errcode(ERRCODE_FOODORDER_INSUFFICIENT_STOCK),
+					 errmsg("insufficient stock for dish " INT64_FORMAT,
+							l->dish_id),
+					 errdetail("Not enough portions left: dish " INT64_FORMAT
+							   " has %d left, %d requested.",
+							   l->dish_id, stock, l->quantity)));
+		/* quantities sum to at most INT32_MAX, so this cannot overflow */
+		total_cents += (int64) l->quantity * price;
+		prices[line] = Int32GetDatum(price);
+		tids[line] = SPI_getbinval(tuple, tupdesc, 4, &isnull);
+		row++;
 	}
-	if (!placed)
-		explain_refusal(customer_id, &req, dish_ids,
-						PG_ARGISNULL(5) ? NULL : PG_GETARG_TEXT_PP(5));
+
+	/* Write.  A fresh snapshot: it sees the rows just locked. */
+	values[0] = Int64GetDatum(customer_id);
+	values[1] = PointerGetDatum(construct_array(tids, req.nlines, TIDOID,
+												sizeof(ItemPointerData), false,
+												TYPALIGN_SHORT));
+	values[2] = PointerGetDatum(dish_ids);
+	values[3] = PointerGetDatum(order_request_quantities(&req));
+	values[4] = Int32GetDatum(req.total_count);
+	values[5] = Int64GetDatum(total_cents);
+	values[6] = PG_ARGISNULL(3) ? (Datum) 0 : PG_GETARG_DATUM(3);
+	values[7] = PG_ARGISNULL(4) ? (Datum) 0 : PG_GETARG_DATUM(4);
+	values[8] = request_key ? PointerGetDatum(request_key) : (Datum) 0;
+	values[9] = PointerGetDatum(construct_array(prices, req.nlines, INT4OID,
+												sizeof(int32), true, TYPALIGN_INT));
+	memset(nulls, ' ', sizeof(nulls));
+	nulls[6] = PG_ARGISNULL(3) ? 'n' : ' ';
+	nulls[7] = PG_ARGISNULL(4) ? 'n' : ' ';
+	nulls[8] = request_key ? ' ' : 'n';
+	if (SPI_execute_plan(kept_plan(&write_plan, write_sql, WRITE_NARGS, write_argtypes),
+						 values, nulls, false, 0) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "order write statement failed");
+	order_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+										   SPI_tuptable->tupdesc, 1, &isnull));
+	if (DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+									SPI_tuptable->tupdesc, 2, &isnull)) != req.nlines)
+		elog(ERROR, "order write statement updated the wrong number of dishes");
 
 	SPI_finish();
 
@@ -150,23 +212,22 @@ place_order(PG_FUNCTION_ARGS)
 }
 
 /*
- * The statement placed no order: raise the error that says why.  Checked
- * in the order a client would fix them: customer, request key, then the
- * dishes in ascending id order (the order they were locked in, so the
- * stock seen for a locked dish is the stock that refused the order).
+ * The lock statement returned no row: the customer does not exist, the
+ * request key was used, or none of the dishes exists.  Raise the error
+ * that says which, checked in the order a client would fix them.
+ *
  * The lookups run read-write so that, in READ COMMITTED, each takes a new
- * snapshot: the caller's snapshot predates the orders we waited for.
+ * snapshot, and see what was committed since the lock statement began.
  */
 static void
-explain_refusal(int64 customer_id, const OrderRequest *req,
+explain_no_lock(int64 customer_id, const OrderRequest *req,
 				ArrayType *dish_ids, text *request_key)
 {
 	Oid			customer_argtypes[1] = {INT8OID};
 	Oid			key_argtypes[2] = {INT8OID, TEXTOID};
-	Oid			stock_argtypes[1] = {INT8ARRAYOID};
+	Oid			dish_argtypes[1] = {INT8ARRAYOID};
 	Datum		values[2];
 	SPIPlanPtr	plan;
-	uint64		i;
 
 	values[0] = Int64GetDatum(customer_id);
 	plan = kept_plan(&customer_exists_plan,
@@ -205,45 +266,24 @@ explain_refusal(int64 customer_id, const OrderRequest *req,
 		}
 	}
 
-	values[0] = PointerGetDatum(dish_ids);
-	plan = kept_plan(&dish_stock_plan,
-					 "SELECT r.id, d.stock"
-					 "  FROM unnest($1) WITH ORDINALITY AS r(id, n)"
-					 "  LEFT JOIN foodorder.dish d ON d.id = r.id"
-					 " ORDER BY r.n",
-					 1, stock_argtypes);
-	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_SELECT ||
-		SPI_processed != (uint64) req->nlines)
-		elog(ERROR, "dish stock lookup failed");
-
-	for (i = 0; i < SPI_processed; i++)
-	{
-		const OrderLine *line = &req->lines[i];
-		bool		isnull;
-		int32		stock;
-
-		CHECK_FOR_INTERRUPTS();
-		stock = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i],
-											SPI_tuptable->tupdesc, 2, &isnull));
-		if (isnull)
-			ereport(ERROR,
-					(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-					 errmsg("dish " INT64_FORMAT " does not exist", line->dish_id)));
-		if (stock < line->quantity)
-			ereport(ERROR,
-					(errcode(ERRCODE_FOODORDER_INSUFFICIENT_STOCK),
-					 errmsg("insufficient stock for dish " INT64_FORMAT,
-							line->dish_id),
-					 errdetail("Not enough portions left: dish " INT64_FORMAT
-							   " has %d left, %d requested.",
-							   line->dish_id, stock, line->quantity)));
-	}
-
 	/*
-	 * Every check passes now, so what refused the order changed after the
-	 * statement's snapshot (say, a dish created or restocked meanwhile).
-	 * Clients retry on serialization_failure.
+	 * So no dish was found.  Unless the customer was created after the lock
+	 * statement's snapshot (then the dishes may well exist), the first one
+	 * is unknown.
 	 */
+	values[0] = PointerGetDatum(dish_ids);
+	plan = kept_plan(&any_dish_exists_plan,
+					 "SELECT FROM foodorder.dish WHERE id = ANY ($1)",
+					 1, dish_argtypes);
+	if (SPI_execute_plan(plan, values, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "dish lookup failed");
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("dish " INT64_FORMAT " does not exist",
+						req->lines[0].dish_id)));
+
+	/* Clients retry on serialization_failure. */
 	ereport(ERROR,
 			(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 			 errmsg("could not place order due to a concurrent change"),
