@@ -41,5 +41,7 @@ extern ArrayType *order_request_quantities(const OrderRequest *req);
 /* kept_plan.c */
 extern SPIPlanPtr kept_plan(SPIPlanPtr *cache, const char *sql,
 							int nargs, Oid *argtypes);
+extern int	execute_kept_plan_by_index(SPIPlanPtr plan, Datum *values,
+									   const char *nulls);
 
 #endif							/* FOODORDER_H */

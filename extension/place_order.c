@@ -44,17 +44,28 @@
 
 PG_FUNCTION_INFO_V1(place_order);
 
-#define LOCK_NARGS 3
+#define ORDER_NARGS 8
+static const char *const order_sql =
+"INSERT INTO foodorder.orders"
+"    (customer_id, total_count, total_cents, address_id, pay_method, request_key)"
+" SELECT $1, $4, sum(r.quantity::bigint * p.price_cents), $5, $6, $7"
+"  FROM unnest($2, $3) AS r(id, quantity),"
+"       LATERAL (SELECT d.price_cents FROM foodorder.dish d"
+"                 WHERE d.id = r.id OFFSET 0) AS p"
+" WHERE EXISTS (SELECT FROM foodorder.customer c WHERE c.id = $1)"
+"   AND NOT EXISTS (SELECT FROM foodorder.orders o"
+"                    WHERE o.customer_id = $1 AND o.request_key = $7)"
+" HAVING count(*) = $8"
+" RETURNING id, total_cents";
+
+#define LOCK_NARGS 1
 static const char *const lock_sql =
 "SELECT l.id, l.stock, l.price_cents, l.ctid"
 "  FROM unnest($1) AS r(id),"
 "       LATERAL (SELECT d.id, d.stock, d.price_cents, d.ctid FROM foodorder.dish d"
-"                 WHERE d.id = r.id FOR NO KEY UPDATE) AS l"
-" WHERE EXISTS (SELECT FROM foodorder.customer c WHERE c.id = $2)"
-"   AND NOT EXISTS (SELECT FROM foodorder.orders o"
-"                    WHERE o.customer_id = $2 AND o.request_key = $3)";
+"                 WHERE d.id = r.id FOR NO KEY UPDATE) AS l";
 
-#define WRITE_NARGS 10
+#define WRITE_NARGS 5
 static const char *const write_sql =
 "WITH upd AS ("
 "    UPDATE foodorder.dish d"
@@ -62,45 +73,50 @@ static const char *const write_sql =
 "      FROM unnest($2, $3, $4) AS r(tid, dish_id, quantity)"
 "     WHERE d.ctid = r.tid AND d.id = r.dish_id"
 "    RETURNING d.id"
-"), ord AS ("
-"    INSERT INTO foodorder.orders"
-"        (customer_id, total_count, total_cents, address_id, pay_method, request_key)"
-"    VALUES ($1, $5, $6, $7, $8, $9)"
-"    RETURNING id"
 "), items AS ("
 "    INSERT INTO foodorder.order_item (order_id, dish_id, quantity, price_cents)"
-"    SELECT o.id, l.dish_id, l.quantity, l.price_cents"
-"      FROM ord o, unnest($3, $4, $10) AS l(dish_id, quantity, price_cents)"
+"    SELECT $1, l.dish_id, l.quantity, l.price_cents"
+"      FROM unnest($3, $4, $5) AS l(dish_id, quantity, price_cents)"
 ")"
-"SELECT o.id, (SELECT count(*) FROM upd) FROM ord o";
+"SELECT count(*) FROM upd";
 
+#define TOTAL_NARGS 2
+static const char *const total_sql =
+"UPDATE foodorder.orders SET total_cents = $2 WHERE id = $1";
+
+static SPIPlanPtr order_plan = NULL;
 static SPIPlanPtr lock_plan = NULL;
 static SPIPlanPtr write_plan = NULL;
+static SPIPlanPtr total_plan = NULL;
 static SPIPlanPtr customer_exists_plan = NULL;
 static SPIPlanPtr order_by_request_key_plan = NULL;
-static SPIPlanPtr any_dish_exists_plan = NULL;
 
-static void explain_no_lock(int64 customer_id, const OrderRequest *req,
-							ArrayType *dish_ids, text *request_key);
+static void explain_no_order(int64 customer_id, text *request_key);
 
 Datum
 place_order(PG_FUNCTION_ARGS)
 {
-	static Oid	lock_argtypes[LOCK_NARGS] = {INT8ARRAYOID, INT8OID, TEXTOID};
-	static Oid	write_argtypes[WRITE_NARGS] = {
-		INT8OID, TIDARRAYOID, INT8ARRAYOID, INT4ARRAYOID, INT4OID, INT8OID,
-		INT8OID, TEXTOID, TEXTOID, INT4ARRAYOID
+	static Oid	order_argtypes[ORDER_NARGS] = {
+		INT8OID, INT8ARRAYOID, INT4ARRAYOID, INT4OID, INT8OID, TEXTOID, TEXTOID,
+		INT8OID
 	};
-	Datum		values[WRITE_NARGS];
-	char		nulls[WRITE_NARGS];
+	static Oid	lock_argtypes[LOCK_NARGS] = {INT8ARRAYOID};
+	static Oid	write_argtypes[WRITE_NARGS] = {
+		INT8OID, TIDARRAYOID, INT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID
+	};
+	static Oid	total_argtypes[TOTAL_NARGS] = {INT8OID, INT8OID};
+	Datum		values[ORDER_NARGS];
+	char		nulls[ORDER_NARGS];
 	int64		customer_id;
 	text	   *request_key;
 	OrderRequest req;
 	ArrayType  *dish_ids;
+	ArrayType  *quantities;
 	Datum	   *prices;
 	Datum	   *tids;
+	int64		order_id = 0;
+	int64		order_total = 0;
 	int64		total_cents = 0;
-	int64		order_id;
 	bool		isnull;
 	uint64		row;
 	int			line;
@@ -123,23 +139,44 @@ place_order(PG_FUNCTION_ARGS)
 	order_request_from_arrays(PG_GETARG_ARRAYTYPE_P(1),
 							  PG_GETARG_ARRAYTYPE_P(2), &req);
 	dish_ids = order_request_dish_ids(&req);
+	quantities = order_request_quantities(&req);
 	prices = palloc(sizeof(Datum) * req.nlines);
 	tids = palloc(sizeof(Datum) * req.nlines);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
+	/* The order row first, before any dish is locked. */
+	memset(nulls, ' ', sizeof(nulls));
+	values[0] = Int64GetDatum(customer_id);
+	values[1] = PointerGetDatum(dish_ids);
+	values[2] = PointerGetDatum(quantities);
+	values[3] = Int32GetDatum(req.total_count);
+	values[4] = PG_ARGISNULL(3) ? (Datum) 0 : PG_GETARG_DATUM(3);
+	nulls[4] = PG_ARGISNULL(3) ? 'n' : ' ';
+	values[5] = PG_ARGISNULL(4) ? (Datum) 0 : PG_GETARG_DATUM(4);
+	nulls[5] = PG_ARGISNULL(4) ? 'n' : ' ';
+	values[6] = request_key ? PointerGetDatum(request_key) : (Datum) 0;
+	nulls[6] = request_key ? ' ' : 'n';
+	values[7] = Int64GetDatum((int64) req.nlines);
+	if (SPI_execute_plan(kept_plan(&order_plan, order_sql, ORDER_NARGS, order_argtypes),
+						 values, nulls, false, 0) != SPI_OK_INSERT_RETURNING)
+		elog(ERROR, "order insert statement failed");
+	if (SPI_processed == 1)
+	{
+		order_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+											   SPI_tuptable->tupdesc, 1, &isnull));
+		order_total = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+												  SPI_tuptable->tupdesc, 2, &isnull));
+	}
+	else
+		explain_no_order(customer_id, request_key);
+
 	/* Lock the dishes, ascending. */
 	values[0] = PointerGetDatum(dish_ids);
-	values[1] = Int64GetDatum(customer_id);
-	values[2] = request_key ? PointerGetDatum(request_key) : (Datum) 0;
-	memset(nulls, ' ', sizeof(nulls));
-	nulls[2] = request_key ? ' ' : 'n';
 	if (SPI_execute_plan(kept_plan(&lock_plan, lock_sql, LOCK_NARGS, lock_argtypes),
-						 values, nulls, false, 0) != SPI_OK_SELECT)
+						 values, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "dish lock statement failed");
-	if (SPI_processed == 0)
-		explain_no_lock(customer_id, &req, dish_ids, request_key);
 
 	/*
 	 * Check every line against the locked rows.  Both lists are sorted by
@@ -178,33 +215,45 @@ place_order(PG_FUNCTION_ARGS)
 		row++;
 	}
 
+	/*
+	 * Every dish is there and has the portions.  If the order statement
+	 * could not see them all, a dish was created meanwhile: let the client
+	 * retry rather than guess.
+	 */
+	if (order_id == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("could not place order due to a concurrent change"),
+				 errhint("Retry the order.")));
+
 	/* Write.  A fresh snapshot: it sees the rows just locked. */
-	values[0] = Int64GetDatum(customer_id);
+	values[0] = Int64GetDatum(order_id);
 	values[1] = PointerGetDatum(construct_array(tids, req.nlines, TIDOID,
 												sizeof(ItemPointerData), false,
 												TYPALIGN_SHORT));
 	values[2] = PointerGetDatum(dish_ids);
-	values[3] = PointerGetDatum(order_request_quantities(&req));
-	values[4] = Int32GetDatum(req.total_count);
-	values[5] = Int64GetDatum(total_cents);
-	values[6] = PG_ARGISNULL(3) ? (Datum) 0 : PG_GETARG_DATUM(3);
-	values[7] = PG_ARGISNULL(4) ? (Datum) 0 : PG_GETARG_DATUM(4);
-	values[8] = request_key ? PointerGetDatum(request_key) : (Datum) 0;
-	values[9] = PointerGetDatum(construct_array(prices, req.nlines, INT4OID,
+	values[3] = PointerGetDatum(quantities);
+	values[4] = PointerGetDatum(construct_array(prices, req.nlines, INT4OID,
 												sizeof(int32), true, TYPALIGN_INT));
-	memset(nulls, ' ', sizeof(nulls));
-	nulls[6] = PG_ARGISNULL(3) ? 'n' : ' ';
-	nulls[7] = PG_ARGISNULL(4) ? 'n' : ' ';
-	nulls[8] = request_key ? ' ' : 'n';
-	if (SPI_execute_plan(kept_plan(&write_plan, write_sql, WRITE_NARGS, write_argtypes),
-						 values, nulls, false, 0) != SPI_OK_SELECT ||
+	if (execute_kept_plan_by_index(kept_plan(&write_plan, write_sql,
+											 WRITE_NARGS, write_argtypes),
+								   values, NULL) != SPI_OK_SELECT ||
 		SPI_processed != 1)
 		elog(ERROR, "order write statement failed");
-	order_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-										   SPI_tuptable->tupdesc, 1, &isnull));
 	if (DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-									SPI_tuptable->tupdesc, 2, &isnull)) != req.nlines)
+									SPI_tuptable->tupdesc, 1, &isnull)) != req.nlines)
 		elog(ERROR, "order write statement updated the wrong number of dishes");
+
+	/* A price changed between the order statement and the lock. */
+	if (total_cents != order_total)
+	{
+		values[0] = Int64GetDatum(order_id);
+		values[1] = Int64GetDatum(total_cents);
+		if (SPI_execute_plan(kept_plan(&total_plan, total_sql, TOTAL_NARGS, total_argtypes),
+							 values, NULL, false, 0) != SPI_OK_UPDATE ||
+			SPI_processed != 1)
+			elog(ERROR, "order total update failed");
+	}
 
 	SPI_finish();
 
@@ -212,20 +261,19 @@ place_order(PG_FUNCTION_ARGS)
 }
 
 /*
- * The lock statement returned no row: the customer does not exist, the
- * request key was used, or none of the dishes exists.  Raise the error
- * that says which, checked in the order a client would fix them.
+ * The order statement wrote nothing: the customer does not exist, the
+ * request key was used, or a dish is missing.  Raise the error for the
+ * first two here; for the third return, and let the check of the locked
+ * dishes name the dish.
  *
  * The lookups run read-write so that, in READ COMMITTED, each takes a new
- * snapshot, and see what was committed since the lock statement began.
+ * snapshot, and see what was committed since the order statement began.
  */
 static void
-explain_no_lock(int64 customer_id, const OrderRequest *req,
-				ArrayType *dish_ids, text *request_key)
+explain_no_order(int64 customer_id, text *request_key)
 {
 	Oid			customer_argtypes[1] = {INT8OID};
 	Oid			key_argtypes[2] = {INT8OID, TEXTOID};
-	Oid			dish_argtypes[1] = {INT8ARRAYOID};
 	Datum		values[2];
 	SPIPlanPtr	plan;
 
@@ -265,27 +313,4 @@ explain_no_lock(int64 customer_id, const OrderRequest *req,
 					 errhint("Look up that order instead of placing it again.")));
 		}
 	}
-
-	/*
-	 * So no dish was found.  Unless the customer was created after the lock
-	 * statement's snapshot (then the dishes may well exist), the first one
-	 * is unknown.
-	 */
-	values[0] = PointerGetDatum(dish_ids);
-	plan = kept_plan(&any_dish_exists_plan,
-					 "SELECT FROM foodorder.dish WHERE id = ANY ($1)",
-					 1, dish_argtypes);
-	if (SPI_execute_plan(plan, values, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "dish lookup failed");
-	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 errmsg("dish " INT64_FORMAT " does not exist",
-						req->lines[0].dish_id)));
-
-	/* Clients retry on serialization_failure. */
-	ereport(ERROR,
-			(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-			 errmsg("could not place order due to a concurrent change"),
-			 errhint("Retry the order.")));
 }
