@@ -1,0 +1,102 @@
+-- Markdown report from bench.result (one row per pgbench run); bench/run
+-- passes :final, the end-of-benchmark invariant check as
+-- "orders,lines,giveups,bad_stock,bad_sold,bad_totals".
+\set ON_ERROR_STOP on
+\pset format unaligned
+\pset tuples_only on
+\pset footer off
+
+CREATE TEMP VIEW cell AS
+SELECT workload, clients, variant, count(*) AS runs,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY tps) AS tps,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS latency_ms,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY orders * tps / nullif(txns, 0)) AS orders_per_s,
+       sum(failed) AS failed, sum(serialization_failures) AS ser_failed,
+       sum(deadlock_failures) AS dl_failed, sum(retried) AS retried,
+       sum(retries) AS retries, sum(pg_deadlocks) AS deadlocks,
+       sum(giveups) AS giveups, max(rc) AS rc,
+       sum(bad_stock) AS bad_stock, sum(bad_sold) AS bad_sold,
+       sum(bad_totals) AS bad_totals,
+       array_position(ARRAY['place_order', 'plpgsql', 'single_sql',
+                            'pessimistic', 'optimistic'], variant) AS vorder
+  FROM bench.result
+ GROUP BY workload, clients, variant;
+
+SELECT CASE WHEN max(runs) > 1
+            THEN format(E'tps, latency and orders/s are medians of %s runs per cell; counts are sums.\n', max(runs))
+            ELSE '' END
+       || E'Columns: tps and avg latency from pgbench (a transaction = one order attempt);\n'
+       || E'orders/s = orders actually placed per second (differs from tps only for give-ups);\n'
+       || E'failed = transactions that failed after --max-tries (ser = serialization, dl = deadlock);\n'
+       || E'retried = transactions retried / total retries; deadlocks = pg_stat_database.deadlocks delta;\n'
+       || E'give-ups = optimistic orders abandoned after 3 lost compare-and-set attempts;\n'
+       || E'invariants = per-run check (stock+sold constant, sold = lines, order totals = lines).\n'
+  FROM cell;
+
+SELECT format(E'\n## %s\n\n', workload)
+       || E'| variant | clients | tps | avg latency ms | orders/s | failed | retried (txns / retries) | deadlocks | give-ups | invariants |\n'
+       || E'|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n'
+       || string_agg(format('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |',
+                            variant, clients, round(tps::numeric), round(latency_ms::numeric, 3),
+                            round(orders_per_s::numeric),
+                            coalesce(failed::text, '?')
+                              || CASE WHEN failed > 0 THEN format(' (ser %s, dl %s)', ser_failed, dl_failed) ELSE '' END,
+                            coalesce(retried::text, '?') || ' / ' || coalesce(retries::text, '?'),
+                            deadlocks,
+                            CASE WHEN variant = 'optimistic' THEN giveups::text ELSE '-' END,
+                            CASE WHEN bad_stock + bad_sold + bad_totals = 0 THEN 'ok'
+                                 ELSE format('FAIL (stock %s, sold %s, totals %s)', bad_stock, bad_sold, bad_totals) END
+                              || CASE WHEN rc <> 0 THEN format(', pgbench exit %s', rc) ELSE '' END),
+                     E'\n' ORDER BY vorder, clients)
+  FROM cell
+ GROUP BY workload
+ ORDER BY array_position(ARRAY['hot', 'spread'], workload);
+
+SELECT E'\n## place_order tps ratios\n\n'
+       || E'| workload | clients | place_order | plpgsql | single_sql | place_order / plpgsql | place_order / single_sql |\n'
+       || E'|---|---:|---:|---:|---:|---:|---:|\n'
+       || string_agg(format('| %s | %s | %s | %s | %s | %s | %s |', workload, clients,
+                            round(po::numeric), coalesce(round(pl::numeric)::text, '-'),
+                            coalesce(round(ss::numeric)::text, '-'),
+                            coalesce(round((po / nullif(pl, 0))::numeric, 2)::text, '-'),
+                            coalesce(round((po / nullif(ss, 0))::numeric, 2)::text, '-')),
+                     E'\n' ORDER BY array_position(ARRAY['hot', 'spread'], workload), clients)
+  FROM (SELECT workload, clients,
+               max(tps) FILTER (WHERE variant = 'place_order') AS po,
+               max(tps) FILTER (WHERE variant = 'plpgsql') AS pl,
+               max(tps) FILTER (WHERE variant = 'single_sql') AS ss
+          FROM cell GROUP BY workload, clients) r
+ WHERE po IS NOT NULL;
+
+-- The targets the project set for place_order.
+SELECT E'\n## Targets\n\n| target | measured | met |\n|---|---|---|\n'
+       || string_agg(format('| %s | %s | %s |', target, measured, CASE WHEN met THEN 'yes' ELSE '**no**' END),
+                     E'\n' ORDER BY n)
+  FROM (
+    SELECT 1 AS n, 'spread/16: place_order >= 2.0x plpgsql' AS target,
+           round((po.tps / pl.tps)::numeric, 3)::text || 'x' AS measured, po.tps >= 2.0 * pl.tps AS met
+      FROM cell po JOIN cell pl USING (workload, clients)
+     WHERE workload = 'spread' AND clients = 16 AND po.variant = 'place_order' AND pl.variant = 'plpgsql'
+    UNION ALL
+    SELECT 2, 'spread/16: place_order >= 0.9x single_sql',
+           round((po.tps / ss.tps)::numeric, 3)::text || 'x', po.tps >= 0.9 * ss.tps
+      FROM cell po JOIN cell ss USING (workload, clients)
+     WHERE workload = 'spread' AND clients = 16 AND po.variant = 'place_order' AND ss.variant = 'single_sql'
+    UNION ALL
+    SELECT 3 + clients, format('hot/%s: place_order no deadlocks, no failures', clients),
+           format('%s deadlocks, %s failed, %s retried', deadlocks, failed, retried),
+           deadlocks = 0 AND failed = 0 AND rc = 0
+      FROM cell WHERE workload = 'hot' AND clients IN (16, 64) AND variant = 'place_order'
+    UNION ALL
+    SELECT 4 + po.clients, format('hot/%s: place_order >= 2.0x plpgsql', po.clients),
+           round((po.tps / pl.tps)::numeric, 3)::text || 'x', po.tps >= 2.0 * pl.tps
+      FROM cell po JOIN cell pl USING (workload, clients)
+     WHERE workload = 'hot' AND po.clients IN (16, 64) AND po.variant = 'place_order' AND pl.variant = 'plpgsql'
+  ) t
+HAVING count(*) > 0;
+
+SELECT format(E'\n## Invariants at the end (seeded orders; every run was checked, then undone)\n\n%s orders, %s lines: %s\n',
+              f[1], f[2],
+              CASE WHEN f[4] = '0' AND f[5] = '0' AND f[6] = '0' THEN 'ok'
+                   ELSE format('FAIL (stock %s, sold %s, totals %s)', f[4], f[5], f[6]) END)
+  FROM (SELECT string_to_array(:'final', ',') AS f) s;
