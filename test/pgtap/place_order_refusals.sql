@@ -13,14 +13,7 @@ INSERT INTO foodorder.dish (id, name, price_cents, stock) VALUES
 INSERT INTO foodorder.customer (id, name) VALUES (1, 'Li Lei'), (2, 'Han Meimei');
 SELECT foodorder.place_order(1, ARRAY[3], ARRAY[1], request_key => 'first');
 
-CREATE TEMP VIEW written AS
-SELECT 'dish' AS what, id, stock::bigint AS a, sold::bigint AS b FROM foodorder.dish
-UNION ALL
-SELECT 'orders', count(*), coalesce(sum(total_count), 0)::bigint, coalesce(sum(total_cents), 0)::bigint
-  FROM foodorder.orders
-UNION ALL
-SELECT 'order_item', count(*), coalesce(sum(quantity), 0)::bigint, coalesce(sum(price_cents), 0)::bigint
-  FROM foodorder.order_item;
+\ir include/written.psql
 
 SELECT results_eq(
     'SELECT * FROM written ORDER BY what, id',
