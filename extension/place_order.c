@@ -4,8 +4,13 @@
  *	  foodorder.place_order(): lock, check and decrease the stock of the
  *	  dishes of an order and write the order, all or nothing.
  *
- * Two kept statements do the work:
+ * Three kept statements do the work:
  *
+ *	order	inserts the order row, with totals from the prices as they are,
+ *			if the customer exists and the request key is new.  It runs
+ *			before any dish is locked: its index entries, its foreign-key
+ *			check on customer, and a wait for a concurrent call with the
+ *			same request key all happen while holding nothing others need.
  *	lock	takes FOR NO KEY UPDATE on the dish rows in ascending id order,
  *			so concurrent orders can wait for each other but never deadlock,
  *			and returns their stock, price and ctid as of the lock.  The ids
@@ -15,19 +20,17 @@
  *			also one index probe per dish whatever the planner thinks of the
  *			array's size.  NO KEY UPDATE is what the UPDATE needs anyway, and
  *			it does not block foreign-key checks of order lines that reference
- *			the dish.  The one-time filters (customer exists, request key
- *			unused) run before any row is locked, and lock nothing if they
- *			fail.
+ *			the dish.
  *	write	decreases stock, raises sold (finding the locked rows by ctid,
  *			which cannot change while we hold the lock), and inserts the
- *			order and its lines at the prices read under the lock.
+ *			order's lines at the prices read under the lock.
  *
- * The stock check happens in C between the two.  Splitting at that point is
- * what keeps the hot dish's lock short: after waiting for a row, the lock
- * statement rechecks only a tiny plan (EvalPlanQual), and the write
- * statement starts with a fresh snapshot that already sees the rows it
- * locked, so it never rechecks at all.  Every error rolls back whatever was
- * written; nothing is written before all checks pass.
+ * The stock check happens in C between lock and write.  The hot dish's
+ * lock is held from the lock statement to commit, so that stretch is kept
+ * short: after waiting for a row, the lock statement rechecks only a tiny
+ * plan (EvalPlanQual), and the write statement starts with a fresh snapshot
+ * that already sees the rows it locked, so it never rechecks at all.  Every
+ * error rolls back whatever was written.
  *
  *-------------------------------------------------------------------------
  */
