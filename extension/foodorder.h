@@ -16,6 +16,9 @@
  * The README lists them with the HTTP status a web app should answer.
  */
 #define ERRCODE_FOODORDER_INSUFFICIENT_STOCK	MAKE_SQLSTATE('O','R','0','0','1')
+#define ERRCODE_FOODORDER_NOT_ON_SALE			MAKE_SQLSTATE('O','R','0','0','2')
+#define ERRCODE_FOODORDER_ILLEGAL_TRANSITION	MAKE_SQLSTATE('O','R','0','0','3')
+#define ERRCODE_FOODORDER_REQUEST_KEY_REUSED	MAKE_SQLSTATE('O','R','0','0','4')
 
 /* One line of an order: a dish and how many portions of it. */
 typedef struct OrderLine
@@ -37,6 +40,29 @@ extern void order_request_from_arrays(ArrayType *dishes, ArrayType *quantities,
 									  OrderRequest *req);
 extern ArrayType *order_request_dish_ids(const OrderRequest *req);
 extern ArrayType *order_request_quantities(const OrderRequest *req);
+
+/* caller.c */
+extern Oid	caller_role(void);
+extern Datum caller_name(void);
+extern bool caller_is_trusted(void);
+extern bool caller_is_app(void);
+extern bool caller_may_act_for_customer(int64 customer_id);
+extern bool caller_is_staff_of(int64 restaurant_id);
+extern void check_may_act_for_customer(int64 customer_id);
+extern void check_is_staff_of(int64 restaurant_id);
+
+/* dish_lock.c: the columns lock_dishes_ascending() returns */
+#define DISH_LOCK_ID			1
+#define DISH_LOCK_STOCK			2
+#define DISH_LOCK_PRICE			3
+#define DISH_LOCK_CTID			4
+#define DISH_LOCK_RESTAURANT_ID	5
+#define DISH_LOCK_ON_SALE		6
+#define DISH_LOCK_NAME			7
+extern void lock_dishes_ascending(ArrayType *sorted_ids);
+
+/* stock_return.c */
+extern void return_stock(ArrayType *order_ids, const char *reason);
 
 /* kept_plan.c */
 extern SPIPlanPtr kept_plan(SPIPlanPtr *cache, const char *sql,

@@ -1,36 +1,35 @@
 /*-------------------------------------------------------------------------
  *
  * place_order.c
- *	  foodorder.place_order(): lock, check and decrease the stock of the
- *	  dishes of an order and write the order, all or nothing.
+ *	  foodorder.place_order() and foodorder.place_order_from_cart(): lock,
+ *	  check and decrease the stock of the dishes of an order and write the
+ *	  order, all or nothing.
  *
  * Three kept statements do the work:
  *
  *	order	inserts the order row, with totals from the prices as they are,
- *			if the customer exists and the request key is new.  It runs
- *			before any dish is locked: its index entries, its foreign-key
- *			check on customer, and a wait for a concurrent call with the
- *			same request key all happen while holding nothing others need.
- *	lock	takes FOR NO KEY UPDATE on the dish rows in ascending id order,
- *			so concurrent orders can wait for each other but never deadlock,
- *			and returns their stock, price and ctid as of the lock.  The ids
- *			come sorted from order_request.c, and each row is locked inside a
- *			LATERAL subquery, which can only run as the inner side of a nested
- *			loop over unnest(), i.e. one id at a time in array order; it is
- *			also one index probe per dish whatever the planner thinks of the
- *			array's size.  NO KEY UPDATE is what the UPDATE needs anyway, and
- *			it does not block foreign-key checks of order lines that reference
- *			the dish.
+ *			if the caller may act for the customer, the customer exists, the
+ *			address is the customer's and every dish exists and is of one
+ *			restaurant.  ON CONFLICT on (customer_id, request_key) makes a
+ *			repeated call wait for the first one and then insert nothing.
+ *			It runs before any dish is locked: its index entries, its
+ *			foreign-key checks and that wait happen while holding nothing
+ *			others need.
+ *	lock	locks the dish rows in ascending id order (dish_lock.c) and
+ *			returns them as of the lock; C checks each line against them.
  *	write	decreases stock, raises sold (finding the locked rows by ctid,
  *			which cannot change while we hold the lock), and inserts the
  *			order's lines at the prices read under the lock.
  *
- * The stock check happens in C between lock and write.  The hot dish's
- * lock is held from the lock statement to commit, so that stretch is kept
- * short: after waiting for a row, the lock statement rechecks only a tiny
- * plan (EvalPlanQual), and the write statement starts with a fresh snapshot
- * that already sees the rows it locked, so it never rechecks at all.  Every
- * error rolls back whatever was written.
+ * When the order statement inserts nothing, explain_no_order() finds out
+ * why: not allowed, no such customer or address, or a request key already
+ * used, whose order is then returned.  What is left (a missing, off-sale or
+ * sold-out dish, two restaurants) the check of the locked rows reports.
+ *
+ * The hot dish's lock is held from the lock statement to commit, so that
+ * stretch is kept short: after waiting for a row, the lock statement
+ * rechecks only a tiny plan, and the write statement starts with a fresh
+ * snapshot that already sees the rows it locked, so it never rechecks.
  *
  *-------------------------------------------------------------------------
  */
@@ -39,34 +38,50 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "common/int.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
 #include "foodorder.h"
 
-PG_FUNCTION_INFO_V1(place_order);
+PG_FUNCTION_INFO_V1(place_order_1_1);
+PG_FUNCTION_INFO_V1(place_order_from_cart);
 
-#define ORDER_NARGS 8
+/* The arguments of an order besides its lines. */
+typedef struct OrderOptions
+{
+	int64		customer_id;
+	Datum		address_id;		/* int8, if has_address */
+	bool		has_address;
+	text	   *pay_method;		/* or NULL */
+	text	   *request_key;	/* or NULL */
+} OrderOptions;
+
+#define ORDER_NARGS 10
 static const char *const order_sql =
 "INSERT INTO foodorder.orders"
-"    (customer_id, total_count, total_cents, address_id, pay_method, request_key)"
-" SELECT $1, $4, sum(r.quantity::bigint * p.price_cents), $5, $6, $7"
-"  FROM unnest($2, $3) AS r(id, quantity),"
-"       LATERAL (SELECT d.price_cents FROM foodorder.dish d"
-"                 WHERE d.id = r.id OFFSET 0) AS p"
-" WHERE EXISTS (SELECT FROM foodorder.customer c WHERE c.id = $1)"
-"   AND NOT EXISTS (SELECT FROM foodorder.orders o"
-"                    WHERE o.customer_id = $1 AND o.request_key = $7)"
-" HAVING count(*) = $8"
-" RETURNING id, total_cents";
-
-#define LOCK_NARGS 1
-static const char *const lock_sql =
-"SELECT l.id, l.stock, l.price_cents, l.ctid"
-"  FROM unnest($1) AS r(id),"
-"       LATERAL (SELECT d.id, d.stock, d.price_cents, d.ctid FROM foodorder.dish d"
-"                 WHERE d.id = r.id FOR NO KEY UPDATE) AS l";
+"    (customer_id, restaurant_id, total_count, total_cents, delivery_fee_cents,"
+"     address_id, pay_method, request_key)"
+" SELECT $1, a.restaurant_id, $4, a.cents + f.fee, f.fee, $5, $6, $7"
+"  FROM (SELECT min(p.restaurant_id) AS restaurant_id,"
+"               max(p.restaurant_id) AS last_restaurant_id,"
+"               sum(r.quantity::bigint * p.price_cents) AS cents,"
+"               count(*) AS n"
+"          FROM unnest($2, $3) AS r(id, quantity),"
+"               LATERAL (SELECT d.price_cents, d.restaurant_id FROM foodorder.dish d"
+"                         WHERE d.id = r.id OFFSET 0) AS p) AS a,"
+"       LATERAL (SELECT CASE WHEN $5 IS NULL THEN 0 ELSE rs.delivery_fee_cents END AS fee"
+"                  FROM foodorder.restaurant rs WHERE rs.id = a.restaurant_id) AS f"
+" WHERE a.n = $8 AND a.restaurant_id = a.last_restaurant_id"
+"   AND EXISTS (SELECT FROM foodorder.customer c WHERE c.id = $1)"
+"   AND ($5 IS NULL OR EXISTS (SELECT FROM foodorder.address ad"
+"                               WHERE ad.id = $5 AND ad.customer_id = $1))"
+"   AND ($9 OR EXISTS (SELECT FROM foodorder.app_role WHERE role = $10)"
+"           OR EXISTS (SELECT FROM foodorder.customer_role"
+"                       WHERE role = $10 AND customer_id = $1))"
+" ON CONFLICT (customer_id, request_key) DO NOTHING"
+" RETURNING id, total_cents, delivery_fee_cents, restaurant_id";
 
 #define WRITE_NARGS 5
 static const char *const write_sql =
@@ -83,51 +98,31 @@ static const char *const write_sql =
 ")"
 "SELECT count(*) FROM upd";
 
-#define TOTAL_NARGS 2
-static const char *const total_sql =
-"UPDATE foodorder.orders SET total_cents = $2 WHERE id = $1";
-
 static SPIPlanPtr order_plan = NULL;
-static SPIPlanPtr lock_plan = NULL;
 static SPIPlanPtr write_plan = NULL;
 static SPIPlanPtr total_plan = NULL;
 static SPIPlanPtr customer_exists_plan = NULL;
-static SPIPlanPtr order_by_request_key_plan = NULL;
+static SPIPlanPtr address_plan = NULL;
+static SPIPlanPtr order_by_key_plan = NULL;
+static SPIPlanPtr order_lines_plan = NULL;
+static SPIPlanPtr cart_plan = NULL;
+static SPIPlanPtr cart_delete_plan = NULL;
 
-static void explain_no_order(int64 customer_id, text *request_key);
+static int64 place(const OrderOptions *opt, const OrderRequest *req, bool from_cart);
+static int64 explain_no_order(const OrderOptions *opt, const OrderRequest *req);
+static void check_customer_exists(int64 customer_id);
+static int64 order_for_request_key(const OrderOptions *opt, const OrderRequest *req);
+static void options_from_args(FunctionCallInfo fcinfo, int address_arg,
+							  OrderOptions *opt);
+static void check_pay_method(text *pay_method);
 
 Datum
-place_order(PG_FUNCTION_ARGS)
+place_order_1_1(PG_FUNCTION_ARGS)
 {
-	static Oid	order_argtypes[ORDER_NARGS] = {
-		INT8OID, INT8ARRAYOID, INT4ARRAYOID, INT4OID, INT8OID, TEXTOID, TEXTOID,
-		INT8OID
-	};
-	static Oid	lock_argtypes[LOCK_NARGS] = {INT8ARRAYOID};
-	static Oid	write_argtypes[WRITE_NARGS] = {
-		INT8OID, TIDARRAYOID, INT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID
-	};
-	static Oid	total_argtypes[TOTAL_NARGS] = {INT8OID, INT8OID};
-	Datum		values[ORDER_NARGS];
-	char		nulls[ORDER_NARGS];
-	int64		customer_id;
-	text	   *request_key;
+	OrderOptions opt;
 	OrderRequest req;
-	ArrayType  *dish_ids;
-	ArrayType  *quantities;
-	Datum	   *prices;
-	Datum	   *tids;
-	int64		order_id = 0;
-	int64		order_total = 0;
-	int64		total_cents = 0;
-	bool		isnull;
-	uint64		row;
-	int			line;
+	int64		order_id;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("customer must not be null")));
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -136,73 +131,242 @@ place_order(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("quantities must not be null")));
-
-	customer_id = PG_GETARG_INT64(0);
-	request_key = PG_ARGISNULL(5) ? NULL : PG_GETARG_TEXT_PP(5);
+	options_from_args(fcinfo, 3, &opt);
 	order_request_from_arrays(PG_GETARG_ARRAYTYPE_P(1),
 							  PG_GETARG_ARRAYTYPE_P(2), &req);
-	dish_ids = order_request_dish_ids(&req);
-	quantities = order_request_quantities(&req);
-	prices = palloc(sizeof(Datum) * req.nlines);
-	tids = palloc(sizeof(Datum) * req.nlines);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	order_id = place(&opt, &req, false);
+	SPI_finish();
+
+	PG_RETURN_INT64(order_id);
+}
+
+/*
+ * Order what is in the cart.  The cart rows are locked first, so a
+ * concurrent cart_set() waits, and exactly the rows ordered are deleted.
+ */
+Datum
+place_order_from_cart(PG_FUNCTION_ARGS)
+{
+	static Oid	cart_argtypes[1] = {INT8OID};
+	OrderOptions opt;
+	OrderRequest req;
+	Datum		values[1];
+	int64		order_id;
+	uint64		i;
+
+	options_from_args(fcinfo, 1, &opt);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
+	/* Nobody reads a cart, not even to learn it is empty, without leave. */
+	check_may_act_for_customer(opt.customer_id);
+
+	values[0] = Int64GetDatum(opt.customer_id);
+	if (SPI_execute_plan(kept_plan(&cart_plan,
+								   "SELECT dish_id, quantity FROM foodorder.cart_item"
+								   " WHERE customer_id = $1 ORDER BY dish_id FOR UPDATE",
+								   1, cart_argtypes),
+						 values, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "cart statement failed");
+
+	req.nlines = (int) SPI_processed;
+	req.lines = palloc(sizeof(OrderLine) * Max(req.nlines, 1));
+	req.total_count = 0;
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		int32		quantity;
+
+		CHECK_FOR_INTERRUPTS();
+		req.lines[i].dish_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
+														   SPI_tuptable->tupdesc,
+														   1, &isnull));
+		quantity = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i],
+											   SPI_tuptable->tupdesc, 2, &isnull));
+		req.lines[i].quantity = quantity;
+		if (pg_add_s32_overflow(req.total_count, quantity, &req.total_count))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("order is too large"),
+					 errdetail("The quantities add up to more than %d.", PG_INT32_MAX)));
+	}
+
+	if (req.nlines == 0)
+	{
+		/* A retry of a cart order that already emptied the cart. */
+		order_id = order_for_request_key(&opt, NULL);
+		if (order_id == 0)
+			check_customer_exists(opt.customer_id);
+		if (order_id == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("cart of customer " INT64_FORMAT " is empty",
+							opt.customer_id),
+					 errhint("Add dishes with foodorder.cart_set() first.")));
+	}
+	else
+		order_id = place(&opt, &req, true);
+
+	SPI_finish();
+
+	PG_RETURN_INT64(order_id);
+}
+
+/*
+ * Read the customer and the optional arguments, which start at argument
+ * number address_arg: address, pay_method, request_key.
+ */
+static void
+options_from_args(FunctionCallInfo fcinfo, int address_arg, OrderOptions *opt)
+{
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("customer must not be null")));
+	opt->customer_id = PG_GETARG_INT64(0);
+	opt->has_address = !PG_ARGISNULL(address_arg);
+	opt->address_id = opt->has_address ? PG_GETARG_DATUM(address_arg) : (Datum) 0;
+	opt->pay_method = PG_ARGISNULL(address_arg + 1) ? NULL :
+		PG_GETARG_TEXT_PP(address_arg + 1);
+	opt->request_key = PG_ARGISNULL(address_arg + 2) ? NULL :
+		PG_GETARG_TEXT_PP(address_arg + 2);
+	if (opt->pay_method != NULL)
+		check_pay_method(opt->pay_method);
+}
+
+static void
+check_pay_method(text *pay_method)
+{
+	static const char *const methods[] = {"wechat", "alipay", "cash", "card"};
+	char	   *given = text_to_cstring(pay_method);
+	int			i;
+
+	for (i = 0; i < lengthof(methods); i++)
+		if (strcmp(given, methods[i]) == 0)
+			return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown pay method \"%s\"", given),
+			 errhint("Use one of wechat, alipay, cash, card, or null to decide later.")));
+}
+
+/* Place the order; inside SPI_connect(). */
+static int64
+place(const OrderOptions *opt, const OrderRequest *req, bool from_cart)
+{
+	static Oid	order_argtypes[ORDER_NARGS] = {
+		INT8OID, INT8ARRAYOID, INT4ARRAYOID, INT4OID, INT8OID, TEXTOID, TEXTOID,
+		INT8OID, BOOLOID, REGROLEOID
+	};
+	static Oid	write_argtypes[WRITE_NARGS] = {
+		INT8OID, TIDARRAYOID, INT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID
+	};
+	static Oid	total_argtypes[2] = {INT8OID, INT8OID};
+	static Oid	cart_delete_argtypes[2] = {INT8OID, INT8ARRAYOID};
+	ArrayType  *dish_ids = order_request_dish_ids(req);
+	ArrayType  *quantities = order_request_quantities(req);
+	Datum	   *prices = palloc(sizeof(Datum) * req->nlines);
+	Datum	   *tids = palloc(sizeof(Datum) * req->nlines);
+	Datum		values[ORDER_NARGS];
+	char		nulls[ORDER_NARGS];
+	int64		order_id = 0;
+	int64		order_total = 0;
+	int64		delivery_fee = 0;
+	int64		order_restaurant = 0;
+	int64		restaurant = 0;
+	int64		total_cents;
+	bool		isnull;
+	uint64		row;
+	int			line;
+
 	/* The order row first, before any dish is locked. */
 	memset(nulls, ' ', sizeof(nulls));
-	values[0] = Int64GetDatum(customer_id);
+	values[0] = Int64GetDatum(opt->customer_id);
 	values[1] = PointerGetDatum(dish_ids);
 	values[2] = PointerGetDatum(quantities);
-	values[3] = Int32GetDatum(req.total_count);
-	values[4] = PG_ARGISNULL(3) ? (Datum) 0 : PG_GETARG_DATUM(3);
-	nulls[4] = PG_ARGISNULL(3) ? 'n' : ' ';
-	values[5] = PG_ARGISNULL(4) ? (Datum) 0 : PG_GETARG_DATUM(4);
-	nulls[5] = PG_ARGISNULL(4) ? 'n' : ' ';
-	values[6] = request_key ? PointerGetDatum(request_key) : (Datum) 0;
-	nulls[6] = request_key ? ' ' : 'n';
-	values[7] = Int64GetDatum((int64) req.nlines);
+	values[3] = Int32GetDatum(req->total_count);
+	values[4] = opt->address_id;
+	nulls[4] = opt->has_address ? ' ' : 'n';
+	values[5] = PointerGetDatum(opt->pay_method);
+	nulls[5] = opt->pay_method ? ' ' : 'n';
+	values[6] = PointerGetDatum(opt->request_key);
+	nulls[6] = opt->request_key ? ' ' : 'n';
+	values[7] = Int64GetDatum((int64) req->nlines);
+	values[8] = BoolGetDatum(caller_is_trusted());
+	values[9] = ObjectIdGetDatum(caller_role());
 	if (SPI_execute_plan(kept_plan(&order_plan, order_sql, ORDER_NARGS, order_argtypes),
 						 values, nulls, false, 0) != SPI_OK_INSERT_RETURNING)
 		elog(ERROR, "order insert statement failed");
 	if (SPI_processed == 1)
 	{
-		order_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-											   SPI_tuptable->tupdesc, 1, &isnull));
-		order_total = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-												  SPI_tuptable->tupdesc, 2, &isnull));
+		HeapTuple	tuple = SPI_tuptable->vals[0];
+		TupleDesc	tupdesc = SPI_tuptable->tupdesc;
+
+		order_id = DatumGetInt64(SPI_getbinval(tuple, tupdesc, 1, &isnull));
+		order_total = DatumGetInt64(SPI_getbinval(tuple, tupdesc, 2, &isnull));
+		delivery_fee = DatumGetInt32(SPI_getbinval(tuple, tupdesc, 3, &isnull));
+		order_restaurant = DatumGetInt64(SPI_getbinval(tuple, tupdesc, 4, &isnull));
 	}
 	else
-		explain_no_order(customer_id, request_key);
+	{
+		int64		earlier = explain_no_order(opt, req);
 
-	/* Lock the dishes, ascending. */
-	values[0] = PointerGetDatum(dish_ids);
-	if (SPI_execute_plan(kept_plan(&lock_plan, lock_sql, LOCK_NARGS, lock_argtypes),
-						 values, NULL, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "dish lock statement failed");
+		if (earlier != 0)
+			return earlier;
+	}
+
+	lock_dishes_ascending(dish_ids);
 
 	/*
 	 * Check every line against the locked rows.  Both lists are sorted by
 	 * dish id, so the first line without its row is an unknown dish; the
 	 * first failure in id order is the one reported.
 	 */
+	total_cents = delivery_fee;
 	row = 0;
-	for (line = 0; line < req.nlines; line++)
+	for (line = 0; line < req->nlines; line++)
 	{
-		const OrderLine *l = &req.lines[line];
+		const OrderLine *l = &req->lines[line];
 		HeapTuple	tuple = row < SPI_processed ? SPI_tuptable->vals[row] : NULL;
 		TupleDesc	tupdesc = SPI_tuptable->tupdesc;
+		int64		dish_restaurant;
 		int32		stock;
 		int32		price;
 
 		CHECK_FOR_INTERRUPTS();
 		if (tuple == NULL ||
-			DatumGetInt64(SPI_getbinval(tuple, tupdesc, 1, &isnull)) != l->dish_id)
+			DatumGetInt64(SPI_getbinval(tuple, tupdesc, DISH_LOCK_ID, &isnull)) != l->dish_id)
 			ereport(ERROR,
 					(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 					 errmsg("dish " INT64_FORMAT " does not exist", l->dish_id)));
-		stock = DatumGetInt32(SPI_getbinval(tuple, tupdesc, 2, &isnull));
-		price = DatumGetInt32(SPI_getbinval(tuple, tupdesc, 3, &isnull));
+		dish_restaurant = DatumGetInt64(SPI_getbinval(tuple, tupdesc,
+													  DISH_LOCK_RESTAURANT_ID, &isnull));
+		if (line == 0)
+			restaurant = dish_restaurant;
+		else if (dish_restaurant != restaurant)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("an order cannot have dishes of more than one restaurant"),
+					 errdetail("Dish " INT64_FORMAT " is from restaurant " INT64_FORMAT
+							   ", dish " INT64_FORMAT " from restaurant " INT64_FORMAT ".",
+							   req->lines[0].dish_id, restaurant,
+							   l->dish_id, dish_restaurant),
+					 errhint("Place one order per restaurant.")));
+		if (!DatumGetBool(SPI_getbinval(tuple, tupdesc, DISH_LOCK_ON_SALE, &isnull)))
+			ereport(ERROR,
+					(errcode(ERRCODE_FOODORDER_NOT_ON_SALE),
+					 errmsg("dish " INT64_FORMAT " is not on sale", l->dish_id),
+					 errdetail("Dish " INT64_FORMAT " (%s) has been taken off the menu.",
+							   l->dish_id,
+							   TextDatumGetCString(SPI_getbinval(tuple, tupdesc,
+																 DISH_LOCK_NAME,
+																 &isnull)))));
+		stock = DatumGetInt32(SPI_getbinval(tuple, tupdesc, DISH_LOCK_STOCK, &isnull));
+		price = DatumGetInt32(SPI_getbinval(tuple, tupdesc, DISH_LOCK_PRICE, &isnull));
 		if (stock < l->quantity)
 			ereport(ERROR,
 					(errcode(ERRCODE_FOODORDER_INSUFFICIENT_STOCK),
@@ -214,16 +378,16 @@ place_order(PG_FUNCTION_ARGS)
 		/* quantities sum to at most INT32_MAX, so this cannot overflow */
 		total_cents += (int64) l->quantity * price;
 		prices[line] = Int32GetDatum(price);
-		tids[line] = SPI_getbinval(tuple, tupdesc, 4, &isnull);
+		tids[line] = SPI_getbinval(tuple, tupdesc, DISH_LOCK_CTID, &isnull);
 		row++;
 	}
 
 	/*
 	 * Every dish is there and has the portions.  If the order statement
-	 * could not see them all, a dish was created meanwhile: let the client
-	 * retry rather than guess.
+	 * could not see them all, or saw them at another restaurant, a dish
+	 * was created or moved meanwhile: let the client retry, not guess.
 	 */
-	if (order_id == 0)
+	if (order_id == 0 || order_restaurant != restaurant)
 		ereport(ERROR,
 				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 				 errmsg("could not place order due to a concurrent change"),
@@ -231,12 +395,12 @@ place_order(PG_FUNCTION_ARGS)
 
 	/* Write.  A fresh snapshot: it sees the rows just locked. */
 	values[0] = Int64GetDatum(order_id);
-	values[1] = PointerGetDatum(construct_array(tids, req.nlines, TIDOID,
+	values[1] = PointerGetDatum(construct_array(tids, req->nlines, TIDOID,
 												sizeof(ItemPointerData), false,
 												TYPALIGN_SHORT));
 	values[2] = PointerGetDatum(dish_ids);
 	values[3] = PointerGetDatum(quantities);
-	values[4] = PointerGetDatum(construct_array(prices, req.nlines, INT4OID,
+	values[4] = PointerGetDatum(construct_array(prices, req->nlines, INT4OID,
 												sizeof(int32), true, TYPALIGN_INT));
 	if (execute_kept_plan_by_index(kept_plan(&write_plan, write_sql,
 											 WRITE_NARGS, write_argtypes),
@@ -244,7 +408,7 @@ place_order(PG_FUNCTION_ARGS)
 		SPI_processed != 1)
 		elog(ERROR, "order write statement failed");
 	if (DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-									SPI_tuptable->tupdesc, 1, &isnull)) != req.nlines)
+									SPI_tuptable->tupdesc, 1, &isnull)) != req->nlines)
 		elog(ERROR, "order write statement updated the wrong number of dishes");
 
 	/* A price changed between the order statement and the lock. */
@@ -252,68 +416,152 @@ place_order(PG_FUNCTION_ARGS)
 	{
 		values[0] = Int64GetDatum(order_id);
 		values[1] = Int64GetDatum(total_cents);
-		if (SPI_execute_plan(kept_plan(&total_plan, total_sql, TOTAL_NARGS, total_argtypes),
+		if (SPI_execute_plan(kept_plan(&total_plan,
+									   "UPDATE foodorder.orders SET total_cents = $2"
+									   " WHERE id = $1",
+									   2, total_argtypes),
 							 values, NULL, false, 0) != SPI_OK_UPDATE ||
 			SPI_processed != 1)
 			elog(ERROR, "order total update failed");
 	}
 
-	SPI_finish();
+	if (from_cart)
+	{
+		values[0] = Int64GetDatum(opt->customer_id);
+		values[1] = PointerGetDatum(dish_ids);
+		if (SPI_execute_plan(kept_plan(&cart_delete_plan,
+									   "DELETE FROM foodorder.cart_item"
+									   " WHERE customer_id = $1 AND dish_id = ANY ($2)",
+									   2, cart_delete_argtypes),
+							 values, NULL, false, 0) != SPI_OK_DELETE ||
+			SPI_processed != req->nlines)
+			elog(ERROR, "cart delete statement failed");
+	}
 
-	PG_RETURN_INT64(order_id);
+	return order_id;
 }
 
 /*
- * The order statement wrote nothing: the customer does not exist, the
- * request key was used, or a dish is missing.  Raise the error for the
- * first two here; for the third return, and let the check of the locked
- * dishes name the dish.
+ * The order statement wrote nothing.  Raise the error if the caller may
+ * not act for the customer, or the customer or address is unknown; return
+ * the order a used request key placed; or return 0 and let the check of
+ * the locked dishes name the dish at fault.
  *
  * The lookups run read-write so that, in READ COMMITTED, each takes a new
- * snapshot, and see what was committed since the order statement began.
+ * snapshot and sees what was committed since the order statement began,
+ * such as the order of a concurrent call with the same request key.
  */
-static void
-explain_no_order(int64 customer_id, text *request_key)
+static int64
+explain_no_order(const OrderOptions *opt, const OrderRequest *req)
 {
-	Oid			customer_argtypes[1] = {INT8OID};
-	Oid			key_argtypes[2] = {INT8OID, TEXTOID};
+	static Oid	address_argtypes[2] = {INT8OID, INT8OID};
 	Datum		values[2];
-	SPIPlanPtr	plan;
+
+	check_may_act_for_customer(opt->customer_id);
+
+	check_customer_exists(opt->customer_id);
+
+	if (opt->has_address)
+	{
+		values[0] = Int64GetDatum(opt->customer_id);
+		values[1] = opt->address_id;
+		if (SPI_execute_plan(kept_plan(&address_plan,
+									   "SELECT FROM foodorder.address"
+									   " WHERE customer_id = $1 AND id = $2",
+									   2, address_argtypes),
+							 values, NULL, false, 1) != SPI_OK_SELECT)
+			elog(ERROR, "address lookup failed");
+		if (SPI_processed == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+					 errmsg("address " INT64_FORMAT " is not an address of customer "
+							INT64_FORMAT, DatumGetInt64(opt->address_id),
+							opt->customer_id),
+					 errhint("Add it with foodorder.add_address() first.")));
+	}
+
+	return order_for_request_key(opt, req);
+}
+
+static void
+check_customer_exists(int64 customer_id)
+{
+	static Oid	argtypes[1] = {INT8OID};
+	Datum		values[1];
 
 	values[0] = Int64GetDatum(customer_id);
-	plan = kept_plan(&customer_exists_plan,
-					 "SELECT FROM foodorder.customer WHERE id = $1",
-					 1, customer_argtypes);
-	if (SPI_execute_plan(plan, values, NULL, false, 1) != SPI_OK_SELECT)
+	if (SPI_execute_plan(kept_plan(&customer_exists_plan,
+								   "SELECT FROM foodorder.customer WHERE id = $1",
+								   1, argtypes),
+						 values, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "customer lookup failed");
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("customer " INT64_FORMAT " does not exist", customer_id)));
+}
 
-	if (request_key != NULL)
+/*
+ * The order a request key of the customer placed, or 0.  With req, the
+ * order must have exactly its lines, else OR004; without, any order will
+ * do (a cart order's retry, whose cart the first call emptied).
+ */
+static int64
+order_for_request_key(const OrderOptions *opt, const OrderRequest *req)
+{
+	static Oid	key_argtypes[2] = {INT8OID, TEXTOID};
+	static Oid	lines_argtypes[1] = {INT8OID};
+	Datum		values[2];
+	bool		isnull;
+	int64		order_id;
+	bool		same;
+	uint64		i;
+
+	if (opt->request_key == NULL)
+		return 0;
+
+	values[0] = Int64GetDatum(opt->customer_id);
+	values[1] = PointerGetDatum(opt->request_key);
+	if (SPI_execute_plan(kept_plan(&order_by_key_plan,
+								   "SELECT id FROM foodorder.orders"
+								   " WHERE customer_id = $1 AND request_key = $2",
+								   2, key_argtypes),
+						 values, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "request key lookup failed");
+	if (SPI_processed == 0)
+		return 0;
+	order_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+										   SPI_tuptable->tupdesc, 1, &isnull));
+	if (req == NULL)
+		return order_id;
+
+	values[0] = Int64GetDatum(order_id);
+	if (SPI_execute_plan(kept_plan(&order_lines_plan,
+								   "SELECT dish_id, quantity FROM foodorder.order_item"
+								   " WHERE order_id = $1 ORDER BY dish_id",
+								   1, lines_argtypes),
+						 values, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "order lines lookup failed");
+	same = (SPI_processed == req->nlines);
+	for (i = 0; same && i < SPI_processed; i++)
 	{
-		values[1] = PointerGetDatum(request_key);
-		plan = kept_plan(&order_by_request_key_plan,
-						 "SELECT id FROM foodorder.orders"
-						 " WHERE customer_id = $1 AND request_key = $2",
-						 2, key_argtypes);
-		if (SPI_execute_plan(plan, values, NULL, false, 1) != SPI_OK_SELECT)
-			elog(ERROR, "request key lookup failed");
-		if (SPI_processed > 0)
-		{
-			bool		isnull;
-			int64		order_id;
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	tupdesc = SPI_tuptable->tupdesc;
 
-			order_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-												   SPI_tuptable->tupdesc, 1,
-												   &isnull));
-			ereport(ERROR,
-					(errcode(ERRCODE_UNIQUE_VIOLATION),
-					 errmsg("request key \"%s\" was already used by customer " INT64_FORMAT,
-							text_to_cstring(request_key), customer_id),
-					 errdetail("It placed order " INT64_FORMAT ".", order_id),
-					 errhint("Look up that order instead of placing it again.")));
-		}
+		CHECK_FOR_INTERRUPTS();
+		same = DatumGetInt64(SPI_getbinval(tuple, tupdesc, 1, &isnull)) ==
+			req->lines[i].dish_id &&
+			DatumGetInt32(SPI_getbinval(tuple, tupdesc, 2, &isnull)) ==
+			req->lines[i].quantity;
 	}
+	if (!same)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOODORDER_REQUEST_KEY_REUSED),
+				 errmsg("request key \"%s\" of customer " INT64_FORMAT
+						" was used for a different order",
+						text_to_cstring(opt->request_key), opt->customer_id),
+				 errdetail("Order " INT64_FORMAT " was placed with that key, "
+						   "with other dishes or quantities.", order_id),
+				 errhint("Use a new request key for a new order.")));
+	return order_id;
 }

@@ -27,7 +27,8 @@ SELECT foodorder.place_order(1, ARRAY[4], ARRAY[1]);
 SELECT stock, sold FROM foodorder.dish WHERE id = 4;
 
 -- The optional arguments are stored with the order.
-SELECT foodorder.place_order(2, ARRAY[3], ARRAY[2], address => 7,
+SELECT foodorder.add_address(2, 'Room 7, Building 3') AS address \gset
+SELECT foodorder.place_order(2, ARRAY[3], ARRAY[2], address => :address,
                              pay_method => 'wechat', request_key => 'tap-1');
 SELECT address_id, pay_method, request_key FROM foodorder.orders WHERE id = 4;
 

@@ -1,9 +1,10 @@
 -- The extension itself: not relocatable, not trusted, and its plain install
--- script refuses to adopt objects planted in schema foodorder beforehand.
+-- scripts (1.0, then the 1.0--1.1 update) refuse to adopt objects planted in
+-- schema foodorder beforehand.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION foodorder;
-SELECT plan(21);
+SELECT plan(28);
 
 SELECT is(
     (SELECT extrelocatable FROM pg_catalog.pg_extension WHERE extname = 'foodorder'),
@@ -15,13 +16,25 @@ SELECT results_eq(
     $$SELECT version::text COLLATE "default", trusted, superuser, relocatable, schema::text COLLATE "default"
         FROM pg_catalog.pg_available_extension_versions
        WHERE name = 'foodorder' ORDER BY version$$,
-    $$VALUES ('1.0'::text, false, true, false, 'foodorder')$$,
-    'pg_available_extension_versions: 1.0 is not trusted, needs a superuser, not relocatable');
+    $$VALUES ('1.0'::text, false, true, false, 'foodorder'), ('1.1', false, true, false, 'foodorder')$$,
+    'pg_available_extension_versions: 1.0 and 1.1 are not trusted, need a superuser, not relocatable');
+SELECT is(
+    (SELECT default_version::text FROM pg_catalog.pg_available_extensions WHERE name = 'foodorder'),
+    '1.1', 'the default version is 1.1');
+SELECT is(
+    (SELECT extversion::text FROM pg_catalog.pg_extension WHERE extname = 'foodorder'),
+    '1.1', 'CREATE EXTENSION foodorder installs 1.1 (the 1.0 script and the 1.0--1.1 update)');
+SELECT results_eq(
+    $$SELECT source::text COLLATE "default", target::text COLLATE "default", path
+        FROM pg_catalog.pg_extension_update_paths('foodorder')
+       WHERE path IS NOT NULL ORDER BY source, target$$,
+    $$VALUES ('1.0'::text, '1.1'::text, '1.0--1.1'::text)$$,
+    'the only update path is 1.0 -> 1.1');
 SELECT throws_ok(
     'ALTER EXTENSION foodorder SET SCHEMA public',
     '0A000', NULL, 'ALTER EXTENSION foodorder SET SCHEMA is refused');
 
--- Members: the four tables and place_order belong to the extension.
+-- Members: the thirteen tables and the 40 functions of 1.1 belong to the extension.
 SELECT set_eq(
     $$SELECT pg_catalog.pg_describe_object(d.classid, d.objid, 0)
         FROM pg_catalog.pg_depend d
@@ -32,9 +45,52 @@ SELECT set_eq(
          AND (d.classid <> 'pg_catalog.pg_class'::regclass
               OR (SELECT relkind FROM pg_catalog.pg_class WHERE oid = d.objid) = 'r')$$,
     $$VALUES ('table foodorder.dish'), ('table foodorder.customer'), ('table foodorder.orders'),
-             ('table foodorder.order_item'),
-             ('function foodorder.place_order(bigint,bigint[],integer[],bigint,text,text)')$$,
-    'the extension owns exactly its four tables and place_order');
+             ('table foodorder.order_item'), ('table foodorder.restaurant'),
+             ('table foodorder.stock_change'), ('table foodorder.address'),
+             ('table foodorder.status_change'), ('table foodorder.cart_item'),
+             ('table foodorder.app_role'), ('table foodorder.customer_role'),
+             ('table foodorder.staff_role'), ('table foodorder.orders_1_0_values'),
+             ('function foodorder.place_order(bigint,bigint[],integer[],bigint,text,text)'),
+             ('function foodorder.place_order_from_cart(bigint,bigint,text,text)'),
+             ('function foodorder.calling_role()'),
+             ('function foodorder.authorize_customer(bigint)'),
+             ('function foodorder.authorize_staff(bigint)'),
+             ('function foodorder.caller_is_app()'),
+             ('function foodorder.caller_customer()'),
+             ('function foodorder.caller_restaurants()'),
+             ('function foodorder.accept_order(bigint)'),
+             ('function foodorder.reject_order(bigint)'),
+             ('function foodorder.mark_ready(bigint)'),
+             ('function foodorder.complete_order(bigint)'),
+             ('function foodorder.cancel_order(bigint)'),
+             ('function foodorder.mark_paid(bigint)'),
+             ('function foodorder.refund_order(bigint)'),
+             ('function foodorder.expire_orders(interval)'),
+             ('function foodorder.restock(bigint,integer)'),
+             ('function foodorder.add_restaurant(text,integer)'),
+             ('function foodorder.set_delivery_fee(bigint,integer)'),
+             ('function foodorder.lock_dish_for_staff(bigint)'),
+             ('function foodorder.add_dish(bigint,text,integer,integer,integer)'),
+             ('function foodorder.set_price(bigint,integer)'),
+             ('function foodorder.set_on_sale(bigint,boolean)'),
+             ('function foodorder.set_daily_stock(bigint,integer)'),
+             ('function foodorder.open_day(bigint)'),
+             ('function foodorder.add_customer(text)'),
+             ('function foodorder.add_address(bigint,text,text)'),
+             ('function foodorder.cart_set(bigint,bigint,integer)'),
+             ('function foodorder.cart(bigint)'),
+             ('function foodorder.cart_clear(bigint)'),
+             ('function foodorder.verify()'),
+             ('function foodorder.role_kind_privileges()'),
+             ('function foodorder.sync_role_privileges(regrole)'),
+             ('function foodorder.role_named(name)'),
+             ('function foodorder.grant_app(name)'),
+             ('function foodorder.revoke_app(name)'),
+             ('function foodorder.grant_customer(name,bigint)'),
+             ('function foodorder.revoke_customer(name)'),
+             ('function foodorder.grant_staff(name,bigint)'),
+             ('function foodorder.revoke_staff(name,bigint)')$$,
+    'the extension owns exactly its thirteen tables and 40 functions');
 
 -- pg_dump keeps the data of the tables (pg_extension_config_dump).  The
 -- identity sequences behind their ids need the same marking, or a
@@ -43,12 +99,22 @@ SELECT set_eq(
 SELECT set_eq(
     $$SELECT c::regclass::text FROM pg_catalog.pg_extension e, unnest(e.extconfig) AS c
        WHERE e.extname = 'foodorder'$$,
-    $$SELECT t FROM unnest(ARRAY['foodorder.dish', 'foodorder.customer', 'foodorder.orders',
-                                 'foodorder.order_item']) AS t
+    $$SELECT 'foodorder.' || t FROM unnest(ARRAY['dish', 'customer', 'orders', 'order_item',
+                                 'restaurant', 'stock_change', 'address', 'status_change',
+                                 'cart_item', 'app_role', 'customer_role', 'staff_role',
+                                 'orders_1_0_values']) AS t
       UNION ALL
-      SELECT pg_catalog.pg_get_serial_sequence(t, 'id')
-        FROM unnest(ARRAY['foodorder.dish', 'foodorder.customer', 'foodorder.orders']) AS t$$,
-    'pg_dump keeps the four tables and the identity sequences of dish, customer, orders');
+      SELECT pg_catalog.pg_get_serial_sequence('foodorder.' || t, 'id')
+        FROM unnest(ARRAY['dish', 'customer', 'orders', 'restaurant', 'stock_change',
+                          'address', 'status_change']) AS t$$,
+    'pg_dump keeps the thirteen tables and the identity sequences of the seven with an id');
+-- ... every row, except the default restaurant, which the update script makes.
+SELECT results_eq(
+    $$SELECT c::regclass::text, w COLLATE "default" FROM pg_catalog.pg_extension e,
+             unnest(e.extconfig, e.extcondition) AS x(c, w)
+       WHERE e.extname = 'foodorder' AND w <> ''$$,
+    $$VALUES ('foodorder.restaurant'::text, 'WHERE id <> 1'::text)$$,
+    'pg_dump keeps every row but restaurant 1, which CREATE EXTENSION makes');
 
 -- Not trusted: a non-superuser who owns the database and may CREATE in it
 -- still cannot install foodorder.
@@ -99,6 +165,12 @@ SELECT throws_ok(
     'CREATE EXTENSION foodorder',
     '42P07', NULL, 'CREATE EXTENSION foodorder fails when foodorder.order_item already exists');
 DROP TABLE foodorder.order_item;
+-- and for a table the 1.0--1.1 update creates: the update refuses too.
+CREATE TABLE foodorder.restaurant (id bigint);
+SELECT throws_ok(
+    'CREATE EXTENSION foodorder',
+    '42P07', NULL, 'CREATE EXTENSION foodorder fails when foodorder.restaurant (a 1.1 table) already exists');
+DROP TABLE foodorder.restaurant;
 
 -- A planted place_order with the same signature is not replaced either.
 SET ROLE foodorder_tap_dbowner;
@@ -116,6 +188,19 @@ SELECT is(
       WHERE oid = 'foodorder.place_order(bigint, bigint[], integer[], bigint, text, text)'::regprocedure),
     'foodorder_tap_dbowner', 'the planted place_order is untouched');
 DROP FUNCTION foodorder.place_order(bigint, bigint[], integer[], bigint, text, text);
+
+-- Nor is a planted 1.1 function, such as one that would hand out roles.
+SET ROLE foodorder_tap_dbowner;
+CREATE FUNCTION foodorder.grant_app(role name) RETURNS void LANGUAGE sql AS 'SELECT';
+RESET ROLE;
+SELECT throws_ok(
+    'CREATE EXTENSION foodorder',
+    '42723', NULL, 'CREATE EXTENSION foodorder fails when foodorder.grant_app (a 1.1 function) already exists');
+SELECT is(
+    (SELECT proowner::regrole::text FROM pg_catalog.pg_proc
+      WHERE oid = 'foodorder.grant_app(name)'::regprocedure),
+    'foodorder_tap_dbowner', 'the planted grant_app is untouched');
+DROP FUNCTION foodorder.grant_app(name);
 
 -- With nothing planted the install works again (so the failures above were
 -- caused by the planted objects).

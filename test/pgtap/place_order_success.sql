@@ -1,8 +1,10 @@
--- Orders place_order() accepts: what it writes to dish, orders and order_item.
+-- Orders place_order() accepts: what it writes to dish, orders and order_item,
+-- with the 1.1 additions: restaurant, order number, payment status and the
+-- restaurant's delivery fee when delivered to an address of the customer.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION foodorder;
-SELECT plan(22);
+SELECT plan(29);
 
 INSERT INTO foodorder.dish (id, name, price_cents, stock) VALUES
     (1, 'Kung Pao chicken', 2800, 2),
@@ -10,6 +12,11 @@ INSERT INTO foodorder.dish (id, name, price_cents, stock) VALUES
     (3, 'Steamed rice', 200, 100),
     (4, 'Banquet', 2000000000, 5);
 INSERT INTO foodorder.customer (id, name) VALUES (1, 'Li Lei'), (2, 'Han Meimei');
+INSERT INTO foodorder.address (id, customer_id, label, detail) VALUES (77, 2, 'home', 'Room 7, Building 7');
+UPDATE foodorder.restaurant SET delivery_fee_cents = 500 WHERE id = 1;
+INSERT INTO foodorder.restaurant (id, name, delivery_fee_cents) VALUES (2, 'Noodle bar', 300);
+INSERT INTO foodorder.dish (id, restaurant_id, name, price_cents, stock) VALUES
+    (5, 2, 'Beef noodles', 1500, 10);
 
 CREATE TEMP TABLE placed (n int PRIMARY KEY, order_id bigint);
 
@@ -17,7 +24,7 @@ CREATE TEMP TABLE placed (n int PRIMARY KEY, order_id bigint);
 INSERT INTO placed SELECT 1, foodorder.place_order(1, ARRAY[2], ARRAY[3]);
 SELECT results_eq(
     'SELECT id, stock, sold FROM foodorder.dish ORDER BY id',
-    'VALUES (1::bigint, 2, 0), (2::bigint, 7, 3), (3::bigint, 100, 0), (4::bigint, 5, 0)',
+    'VALUES (1::bigint, 2, 0), (2::bigint, 7, 3), (3::bigint, 100, 0), (4::bigint, 5, 0), (5::bigint, 10, 0)',
     'one line: stock of dish 2 down by 3, sold up by 3, other dishes untouched');
 SELECT results_eq(
     $$SELECT o.id, o.customer_id, o.status, o.total_count, o.total_cents,
@@ -26,6 +33,10 @@ SELECT results_eq(
     $$SELECT order_id, 1::bigint, 'placed'::text, 3, 5400::bigint, NULL::bigint, NULL::text, NULL::text
         FROM placed WHERE n = 1$$,
     'one line: the order has the returned id, status placed, totals, NULL defaults');
+SELECT results_eq(
+    $$SELECT o.order_no, o.restaurant_id, o.pay_status, o.delivery_fee_cents FROM foodorder.orders o$$,
+    $$SELECT 'FO' || lpad(order_id::text, 8, '0'), 1::bigint, 'unpaid'::text, 0 FROM placed WHERE n = 1$$,
+    'one line: order_no FO + 8-digit id, restaurant 1, unpaid, no delivery fee without an address');
 SELECT results_eq(
     'SELECT order_id, dish_id, quantity, price_cents FROM foodorder.order_item ORDER BY order_id, dish_id',
     'SELECT order_id, 2::bigint, 3, 1800 FROM placed WHERE n = 1',
@@ -38,13 +49,21 @@ SELECT ok(
 INSERT INTO placed SELECT 2, foodorder.place_order(2, ARRAY[3, 1], ARRAY[4, 1], 77, 'cash', 'req-2');
 SELECT results_eq(
     'SELECT id, stock, sold FROM foodorder.dish ORDER BY id',
-    'VALUES (1::bigint, 1, 1), (2::bigint, 7, 3), (3::bigint, 96, 4), (4::bigint, 5, 0)',
+    'VALUES (1::bigint, 1, 1), (2::bigint, 7, 3), (3::bigint, 96, 4), (4::bigint, 5, 0), (5::bigint, 10, 0)',
     'two lines: both dishes changed by their own quantity');
 SELECT results_eq(
-    $$SELECT customer_id, total_count, total_cents, address_id, pay_method, request_key
+    $$SELECT customer_id, total_count, total_cents, delivery_fee_cents, address_id, pay_method, request_key
         FROM foodorder.orders WHERE id = (SELECT order_id FROM placed WHERE n = 2)$$,
-    $$VALUES (2::bigint, 5, 3600::bigint, 77::bigint, 'cash'::text, 'req-2'::text)$$,
-    'two lines: totals 4 + 1 portions, 4 * 200 + 2800 cents; address, pay method, key stored');
+    $$VALUES (2::bigint, 5, 4100::bigint, 500, 77::bigint, 'cash'::text, 'req-2'::text)$$,
+    'two lines to an address: 4 + 1 portions, 4 * 200 + 2800 cents + the 500 fee; address, pay method, key stored');
+SELECT is(
+    foodorder.place_order(2, ARRAY[1, 3], ARRAY[1, 4], 77, 'cash', 'req-2'),
+    (SELECT order_id FROM placed WHERE n = 2),
+    'the same call again (same request key, same lines) returns the first order''s id');
+SELECT results_eq(
+    'SELECT (SELECT count(*) FROM foodorder.orders), (SELECT sum(stock) FROM foodorder.dish)',
+    'VALUES (2::bigint, 119::bigint)',
+    'and writes no second order and takes no stock');
 SELECT results_eq(
     'SELECT dish_id, quantity, price_cents FROM foodorder.order_item
       WHERE order_id = (SELECT order_id FROM placed WHERE n = 2) ORDER BY dish_id',
@@ -117,14 +136,29 @@ SELECT results_eq(
     'sold of every dish equals the portions in its order lines');
 SELECT results_eq(
     'SELECT id, stock + sold FROM foodorder.dish ORDER BY id',
-    'VALUES (1::bigint, 2), (2::bigint, 10), (3::bigint, 100), (4::bigint, 5)',
+    'VALUES (1::bigint, 2), (2::bigint, 10), (3::bigint, 100), (4::bigint, 5), (5::bigint, 10)',
     'stock + sold of every dish is what was put on sale');
 SELECT results_eq(
-    'SELECT o.id, o.total_count::bigint, o.total_cents FROM foodorder.orders o ORDER BY o.id',
+    'SELECT o.id, o.total_count::bigint, o.total_cents - o.delivery_fee_cents FROM foodorder.orders o ORDER BY o.id',
     'SELECT order_id, sum(quantity)::bigint, sum(quantity::bigint * price_cents)::bigint
        FROM foodorder.order_item GROUP BY order_id ORDER BY order_id',
-    'every order''s totals equal the sums of its lines');
+    'every order''s totals equal the sums of its lines (plus its delivery fee)');
 SELECT is((SELECT count(*)::int FROM foodorder.orders), 8, 'eight orders were placed');
+
+-- A dish of another restaurant: the order is that restaurant's, with its fee.
+INSERT INTO foodorder.address (id, customer_id, detail) VALUES (78, 1, 'Desk 3, Floor 2');
+INSERT INTO placed SELECT 7, foodorder.place_order(1, ARRAY[5], ARRAY[2], 78, 'wechat');
+SELECT results_eq(
+    $$SELECT restaurant_id, total_count, total_cents, delivery_fee_cents, address_id, pay_method
+        FROM foodorder.orders WHERE id = (SELECT order_id FROM placed WHERE n = 7)$$,
+    $$VALUES (2::bigint, 2, 3300::bigint, 300, 78::bigint, 'wechat'::text)$$,
+    'an order of restaurant 2''s dish belongs to restaurant 2 and pays its 300 fee');
+SELECT results_eq(
+    'SELECT stock, sold FROM foodorder.dish WHERE id = 5', 'VALUES (8, 2)',
+    'and took its stock');
+SELECT is_empty('SELECT * FROM foodorder.verify()', 'verify() finds every invariant holding');
+SELECT is_empty('SELECT * FROM foodorder.status_change',
+    'placing orders writes no status_change (placement is not a change)');
 
 SELECT * FROM finish();
 ROLLBACK;

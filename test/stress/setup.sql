@@ -54,4 +54,68 @@ BEGIN
     END;
 END $$;
 
+-- One row per call of stress.change_once(): the order it picked (null if
+-- the customer had no open order), the call and what it returned: true,
+-- false (already in that state), or OR003 (no longer allowed: a
+-- concurrent call, or the expiry, got there first).
+CREATE UNLOGGED TABLE stress.lifecycle (
+    order_id bigint,
+    action   text NOT NULL,
+    outcome  text NOT NULL
+);
+
+-- One row per call of stress.expire_once(): how many orders it expired.
+CREATE UNLOGGED TABLE stress.expiry (
+    expired integer NOT NULL
+);
+
+-- One pgbench transaction of cancel.pgbench: pick one of the customer's
+-- open orders, the pick-th newest, and, by action (1-10), reject it (2 in
+-- 10: the restaurant; the stress test runs as superuser, trusted as staff),
+-- accept it (2 in 10) or cancel it (6 in 10: the customer, or the staff
+-- once it is accepted).  Another client may be ending the same order
+-- meanwhile: the call waits for it and returns false, or OR003, which is
+-- recorded and swallowed like OR001 above; every other error reaches
+-- pgbench.
+CREATE FUNCTION stress.change_once(customer bigint, action integer, pick integer)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    verb text := CASE WHEN action <= 2 THEN 'reject'
+                      WHEN action <= 4 THEN 'accept'
+                      ELSE 'cancel' END;
+    o bigint;
+    result text;
+BEGIN
+    SELECT id INTO o FROM foodorder.orders
+     WHERE customer_id = customer AND status IN ('placed', 'accepted')
+     ORDER BY id DESC OFFSET pick LIMIT 1;
+    IF o IS NULL THEN
+        result := 'none';
+    ELSE
+        BEGIN
+            IF verb = 'reject' THEN
+                result := foodorder.reject_order(o)::text;
+            ELSIF verb = 'accept' THEN
+                result := foodorder.accept_order(o)::text;
+            ELSE
+                result := foodorder.cancel_order(o)::text;
+            END IF;
+        EXCEPTION WHEN SQLSTATE 'OR003' THEN
+            result := 'OR003';
+        END;
+    END IF;
+    INSERT INTO stress.lifecycle VALUES (o, verb, result);
+    RETURN result;
+END $$;
+
+-- One pgbench transaction of expire.pgbench: the owner's periodic job.
+CREATE FUNCTION stress.expire_once(older_than interval) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    n integer := foodorder.expire_orders(older_than);
+BEGIN
+    INSERT INTO stress.expiry VALUES (n);
+    RETURN n;
+END $$;
+
 ANALYZE;

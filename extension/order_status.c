@@ -1,0 +1,339 @@
+/*-------------------------------------------------------------------------
+ *
+ * order_status.c
+ *	  The order lifecycle: one SQL function per transition, and
+ *	  foodorder.expire_orders().
+ *
+ *	  status:     placed -> accepted -> ready -> completed
+ *	              placed -> rejected               (staff)
+ *	              placed -> cancelled              (customer or app)
+ *	              placed, accepted -> cancelled    (staff)
+ *	  pay_status: unpaid -> paid -> refunded       (app or staff)
+ *
+ * Each transition locks the order row, so concurrent calls on one order
+ * run one after the other; the later one finds the order already in the
+ * target state and returns false having changed nothing.  That is what
+ * makes two cancels give the stock back once.  Cancelling and rejecting
+ * give the stock back through return_stock(), which locks the dishes in
+ * ascending id order like place_order.  Every change is recorded in
+ * foodorder.status_change.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "foodorder.h"
+
+PG_FUNCTION_INFO_V1(accept_order);
+PG_FUNCTION_INFO_V1(reject_order);
+PG_FUNCTION_INFO_V1(mark_ready);
+PG_FUNCTION_INFO_V1(complete_order);
+PG_FUNCTION_INFO_V1(cancel_order);
+PG_FUNCTION_INFO_V1(mark_paid);
+PG_FUNCTION_INFO_V1(refund_order);
+PG_FUNCTION_INFO_V1(expire_orders);
+
+#define MAX_FROM 3
+
+/*
+ * A transition: the states it may start from, for each kind of caller
+ * (empty: that kind may not do it at all).
+ */
+typedef struct Transition
+{
+	const char *verb;			/* "cannot <verb> order 12" */
+	bool		payment;		/* moves pay_status, not status */
+	const char *to;
+	const char *from_customer[MAX_FROM];
+	const char *from_app[MAX_FROM];
+	const char *from_staff[MAX_FROM];
+	const char *stock_reason;	/* gives the stock back, with this reason */
+	const char *who;			/* who may, for the 42501 detail */
+} Transition;
+
+#define STAFF "the restaurant's staff"
+#define APP_OR_STAFF "the app or the restaurant's staff"
+
+static const Transition accept_transition =
+{"accept", false, "accepted", {NULL}, {NULL}, {"placed"}, NULL, STAFF};
+static const Transition reject_transition =
+{"reject", false, "rejected", {NULL}, {NULL}, {"placed"}, "reject", STAFF};
+static const Transition ready_transition =
+{"mark ready", false, "ready", {NULL}, {NULL}, {"accepted"}, NULL, STAFF};
+static const Transition complete_transition =
+{"complete", false, "completed", {NULL}, {NULL}, {"ready"}, NULL, STAFF};
+static const Transition cancel_transition =
+{"cancel", false, "cancelled", {"placed"}, {"placed"}, {"placed", "accepted"}, "cancel",
+"its customer, the app or the restaurant's staff"};
+static const Transition paid_transition =
+{"mark paid", true, "paid", {NULL}, {"unpaid"}, {"unpaid"}, NULL, APP_OR_STAFF};
+static const Transition refund_transition =
+{"refund", true, "refunded", {NULL}, {"paid"}, {"paid"}, NULL, APP_OR_STAFF};
+
+static SPIPlanPtr lock_order_plan = NULL;
+static SPIPlanPtr set_status_plan = NULL;
+static SPIPlanPtr set_pay_status_plan = NULL;
+static SPIPlanPtr expire_lock_plan = NULL;
+static SPIPlanPtr expire_plan = NULL;
+
+static bool run_transition(int64 order_id, const Transition *t);
+
+Datum
+accept_order(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &accept_transition));
+}
+
+Datum
+reject_order(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &reject_transition));
+}
+
+Datum
+mark_ready(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &ready_transition));
+}
+
+Datum
+complete_order(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &complete_transition));
+}
+
+Datum
+cancel_order(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &cancel_transition));
+}
+
+Datum
+mark_paid(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &paid_transition));
+}
+
+Datum
+refund_order(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &refund_transition));
+}
+
+static bool
+state_in(const char *state, const char *const *states)
+{
+	int			i;
+
+	for (i = 0; i < MAX_FROM && states[i] != NULL; i++)
+		if (strcmp(state, states[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Lock the order, check the caller may move it from where it is, and move
+ * it.  Returns false if it already was in the target state.
+ */
+static bool
+run_transition(int64 order_id, const Transition *t)
+{
+	static Oid	lock_argtypes[1] = {INT8OID};
+	static Oid	set_argtypes[4] = {INT8OID, TEXTOID, TEXTOID, NAMEOID};
+	Datum		values[4];
+	bool		isnull;
+	HeapTuple	tuple;
+	TupleDesc	tupdesc;
+	int64		customer_id;
+	int64		restaurant_id;
+	char	   *status;
+	char	   *current;
+	bool		may_customer;
+	bool		may_app;
+	bool		may_staff;
+	bool		any_kind;
+	bool		allowed;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	values[0] = Int64GetDatum(order_id);
+	if (SPI_execute_plan(kept_plan(&lock_order_plan,
+								   "SELECT customer_id, restaurant_id, status, pay_status"
+								   "  FROM foodorder.orders WHERE id = $1"
+								   "   FOR NO KEY UPDATE",
+								   1, lock_argtypes),
+						 values, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "order lock statement failed");
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("order " INT64_FORMAT " does not exist", order_id)));
+	tuple = SPI_tuptable->vals[0];
+	tupdesc = SPI_tuptable->tupdesc;
+	customer_id = DatumGetInt64(SPI_getbinval(tuple, tupdesc, 1, &isnull));
+	restaurant_id = DatumGetInt64(SPI_getbinval(tuple, tupdesc, 2, &isnull));
+	status = TextDatumGetCString(SPI_getbinval(tuple, tupdesc, 3, &isnull));
+	current = t->payment ?
+		TextDatumGetCString(SPI_getbinval(tuple, tupdesc, 4, &isnull)) : status;
+
+	/* Which kinds of caller this one is, for this order. */
+	may_staff = t->from_staff[0] != NULL && caller_is_staff_of(restaurant_id);
+	may_app = t->from_app[0] != NULL && caller_is_app();
+	may_customer = t->from_customer[0] != NULL &&
+		caller_may_act_for_customer(customer_id);
+	any_kind = may_staff || may_app || may_customer;
+	if (!any_kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to %s order " INT64_FORMAT,
+						t->verb, order_id),
+				 errdetail("Only %s may do that; role \"%s\" is not one of them.",
+						   t->who, GetUserNameFromId(caller_role(), false))));
+
+	if (strcmp(current, t->to) == 0)
+	{
+		SPI_finish();
+		return false;
+	}
+
+	allowed = (may_staff && state_in(current, t->from_staff)) ||
+		(may_app && state_in(current, t->from_app)) ||
+		(may_customer && state_in(current, t->from_customer));
+	/* Money does not move on an order that was called off. */
+	if (t->payment && strcmp(t->to, "paid") == 0 &&
+		(strcmp(status, "cancelled") == 0 || strcmp(status, "rejected") == 0))
+	{
+		allowed = false;
+		current = status;
+	}
+	if (!allowed)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOODORDER_ILLEGAL_TRANSITION),
+				 errmsg("cannot %s order " INT64_FORMAT, t->verb, order_id),
+				 errdetail("Order " INT64_FORMAT " is %s.", order_id, current),
+				 (!may_staff && t->from_staff[0] != NULL &&
+				  state_in(current, t->from_staff)) ?
+				 errhint("Only the restaurant can %s an order that is %s.",
+						 t->verb, current) : 0));
+
+	if (t->stock_reason != NULL)
+	{
+		Datum		id_datum = Int64GetDatum(order_id);
+
+		return_stock(construct_array(&id_datum, 1, INT8OID, sizeof(int64),
+									 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE),
+					 t->stock_reason);
+	}
+
+	values[0] = Int64GetDatum(order_id);
+	values[1] = CStringGetTextDatum(current);
+	values[2] = CStringGetTextDatum(t->to);
+	values[3] = caller_name();
+	if (SPI_execute_plan(t->payment ?
+						 kept_plan(&set_pay_status_plan,
+								   "WITH upd AS ("
+								   "    UPDATE foodorder.orders"
+								   "       SET pay_status = $3, updated_at = now()"
+								   "     WHERE id = $1 RETURNING id"
+								   ")"
+								   "INSERT INTO foodorder.status_change"
+								   "    (order_id, field, from_value, to_value, changed_by)"
+								   "SELECT id, 'pay_status', $2, $3, $4 FROM upd",
+								   4, set_argtypes) :
+						 kept_plan(&set_status_plan,
+								   "WITH upd AS ("
+								   "    UPDATE foodorder.orders"
+								   "       SET status = $3, updated_at = now()"
+								   "     WHERE id = $1 RETURNING id"
+								   ")"
+								   "INSERT INTO foodorder.status_change"
+								   "    (order_id, field, from_value, to_value, changed_by)"
+								   "SELECT id, 'status', $2, $3, $4 FROM upd",
+								   4, set_argtypes),
+						 values, NULL, false, 0) != SPI_OK_INSERT ||
+		SPI_processed != 1)
+		elog(ERROR, "order status statement failed");
+
+	SPI_finish();
+	return true;
+}
+
+/*
+ * foodorder.expire_orders(older_than): reject every order placed longer
+ * ago than older_than that the restaurant has not accepted, giving its
+ * stock back.  Orders locked by a concurrent transition are skipped; they
+ * are being dealt with, and the next run sees them if not.  All orders are
+ * locked first, in id order, and then all their dishes at once in dish id
+ * order, so this never deadlocks with place_order or a cancel.
+ */
+Datum
+expire_orders(PG_FUNCTION_ARGS)
+{
+	static Oid	lock_argtypes[1] = {INTERVALOID};
+	static Oid	expire_argtypes[2] = {INT8ARRAYOID, NAMEOID};
+	Interval   *older_than = PG_GETARG_INTERVAL_P(0);
+	Interval	zero;
+	Datum		values[2];
+	Datum		order_ids;
+	bool		isnull;
+	int			count;
+
+	memset(&zero, 0, sizeof(zero));
+	if (DatumGetBool(DirectFunctionCall2(interval_lt, IntervalPGetDatum(older_than),
+										 IntervalPGetDatum(&zero))))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("older_than must not be negative"),
+				 errhint("Orders are expired once they are older than this; use e.g. '15 minutes'.")));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	values[0] = IntervalPGetDatum(older_than);
+	if (SPI_execute_plan(kept_plan(&expire_lock_plan,
+								   "SELECT array_agg(id ORDER BY id) FROM ("
+								   "    SELECT id FROM foodorder.orders"
+								   "     WHERE status = 'placed'"
+								   "       AND created_at < now() - $1"
+								   "     ORDER BY id"
+								   "       FOR NO KEY UPDATE SKIP LOCKED) AS expired",
+								   1, lock_argtypes),
+						 values, NULL, false, 0) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "expired orders statement failed");
+	order_ids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+	{
+		SPI_finish();
+		PG_RETURN_INT32(0);
+	}
+
+	return_stock(DatumGetArrayTypeP(order_ids), "expire");
+
+	values[0] = order_ids;
+	values[1] = caller_name();
+	if (SPI_execute_plan(kept_plan(&expire_plan,
+								   "WITH upd AS ("
+								   "    UPDATE foodorder.orders"
+								   "       SET status = 'rejected', updated_at = now()"
+								   "     WHERE id = ANY ($1) RETURNING id"
+								   ")"
+								   "INSERT INTO foodorder.status_change"
+								   "    (order_id, field, from_value, to_value, changed_by)"
+								   "SELECT id, 'status', 'placed', 'rejected', $2 FROM upd",
+								   2, expire_argtypes),
+						 values, NULL, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "expire statement failed");
+	count = (int) SPI_processed;
+
+	SPI_finish();
+	PG_RETURN_INT32(count);
+}

@@ -1,0 +1,175 @@
+/*-------------------------------------------------------------------------
+ *
+ * stock_return.c
+ *	  Stock changes that are not order lines: portions given back by
+ *	  cancelled, rejected and expired orders, and foodorder.restock().
+ *	  Both lock the dish rows in ascending id order, as place_order does,
+ *	  and record each change in foodorder.stock_change with its reason.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "utils/builtins.h"
+
+#include "foodorder.h"
+
+PG_FUNCTION_INFO_V1(restock);
+
+static SPIPlanPtr returned_lines_plan = NULL;
+static SPIPlanPtr give_back_plan = NULL;
+static SPIPlanPtr restock_plan = NULL;
+
+/*
+ * The stock_change row of each (order, dish) records the stock right after
+ * that order's portions came back, as if the orders were given back one by
+ * one in id order: the final stock less what later orders gave back.
+ */
+#define GIVE_BACK_NARGS 5
+static const char *const give_back_sql =
+"WITH upd AS ("
+"    UPDATE foodorder.dish d"
+"       SET stock = d.stock + r.quantity, sold = d.sold - r.quantity"
+"      FROM unnest($1, $2) AS r(id, quantity)"
+"     WHERE d.id = r.id"
+"    RETURNING d.id, d.stock"
+"), logged AS ("
+"    INSERT INTO foodorder.stock_change"
+"        (dish_id, delta, stock_after, reason, order_id, changed_by)"
+"    SELECT i.dish_id, i.quantity,"
+"           upd.stock - coalesce(sum(i.quantity) OVER ("
+"               PARTITION BY i.dish_id ORDER BY i.order_id DESC"
+"               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),"
+"           $3, i.order_id, $4"
+"      FROM foodorder.order_item i JOIN upd ON upd.id = i.dish_id"
+"     WHERE i.order_id = ANY ($5)"
+")"
+"SELECT count(*) FROM upd";
+
+/*
+ * Give back to stock what the given orders took, and take it off sold.
+ * The caller has locked the orders and is about to move them to a state
+ * that no longer holds stock; reason is "cancel", "reject" or "expire".
+ * Must be called inside SPI_connect().
+ */
+void
+return_stock(ArrayType *order_ids, const char *reason)
+{
+	static Oid	lines_argtypes[1] = {INT8ARRAYOID};
+	static Oid	give_back_argtypes[GIVE_BACK_NARGS] = {
+		INT8ARRAYOID, INT8ARRAYOID, TEXTOID, NAMEOID, INT8ARRAYOID
+	};
+	Datum		values[GIVE_BACK_NARGS];
+	ArrayType  *dish_ids;
+	ArrayType  *quantities;
+	int			ndishes;
+	bool		isnull;
+
+	/* What the orders took, per dish, in ascending dish id order. */
+	values[0] = PointerGetDatum(order_ids);
+	if (SPI_execute_plan(kept_plan(&returned_lines_plan,
+								   "SELECT array_agg(dish_id ORDER BY dish_id),"
+								   "       array_agg(quantity ORDER BY dish_id)"
+								   "  FROM (SELECT dish_id, sum(quantity) AS quantity"
+								   "          FROM foodorder.order_item"
+								   "         WHERE order_id = ANY ($1)"
+								   "         GROUP BY dish_id) AS per_dish",
+								   1, lines_argtypes),
+						 values, NULL, false, 0) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "order lines statement failed");
+	values[0] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		return;					/* orders without lines: nothing to give back */
+	dish_ids = DatumGetArrayTypeP(values[0]);
+	quantities = DatumGetArrayTypeP(SPI_getbinval(SPI_tuptable->vals[0],
+												  SPI_tuptable->tupdesc, 2, &isnull));
+	ndishes = ArrayGetNItems(ARR_NDIM(dish_ids), ARR_DIMS(dish_ids));
+
+	lock_dishes_ascending(dish_ids);
+	if (SPI_processed != ndishes)
+		elog(ERROR, "a dish of an order line is missing");
+
+	values[0] = PointerGetDatum(dish_ids);
+	values[1] = PointerGetDatum(quantities);
+	values[2] = CStringGetTextDatum(reason);
+	values[3] = caller_name();
+	values[4] = PointerGetDatum(order_ids);
+	if (execute_kept_plan_by_index(kept_plan(&give_back_plan, give_back_sql,
+											 GIVE_BACK_NARGS, give_back_argtypes),
+								   values, NULL) != SPI_OK_SELECT ||
+		SPI_processed != 1 ||
+		DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+									1, &isnull)) != ndishes)
+		elog(ERROR, "stock give-back statement failed");
+}
+
+/*
+ * foodorder.restock(dish, quantity): staff add portions; returns the new
+ * stock.
+ */
+Datum
+restock(PG_FUNCTION_ARGS)
+{
+	static Oid	argtypes[3] = {INT8OID, INT4OID, NAMEOID};
+	int64		dish_id = PG_GETARG_INT64(0);
+	int32		quantity = PG_GETARG_INT32(1);
+	Datum		id_datum = Int64GetDatum(dish_id);
+	Datum		values[3];
+	int32		stock;
+	bool		isnull;
+
+	if (quantity <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("restock quantity must be positive"),
+				 errdetail("%d portions of dish " INT64_FORMAT " were given.",
+						   quantity, dish_id)));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	lock_dishes_ascending(construct_array(&id_datum, 1, INT8OID, sizeof(int64),
+										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("dish " INT64_FORMAT " does not exist", dish_id)));
+	check_is_staff_of(DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+												  SPI_tuptable->tupdesc,
+												  DISH_LOCK_RESTAURANT_ID, &isnull)));
+	stock = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+										DISH_LOCK_STOCK, &isnull));
+	if (stock > PG_INT32_MAX - quantity)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("stock of dish " INT64_FORMAT " would be out of range",
+						dish_id),
+				 errdetail("It has %d portions; %d more would exceed %d.",
+						   stock, quantity, PG_INT32_MAX)));
+
+	values[0] = id_datum;
+	values[1] = Int32GetDatum(quantity);
+	values[2] = caller_name();
+	if (SPI_execute_plan(kept_plan(&restock_plan,
+								   "WITH upd AS ("
+								   "    UPDATE foodorder.dish SET stock = stock + $2"
+								   "     WHERE id = $1 RETURNING id, stock"
+								   ")"
+								   "INSERT INTO foodorder.stock_change"
+								   "    (dish_id, delta, stock_after, reason, changed_by)"
+								   "SELECT id, $2, stock, 'restock', $3 FROM upd"
+								   " RETURNING stock_after",
+								   3, argtypes),
+						 values, NULL, false, 0) != SPI_OK_INSERT_RETURNING ||
+		SPI_processed != 1)
+		elog(ERROR, "restock statement failed");
+	stock = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+										1, &isnull));
+	SPI_finish();
+
+	PG_RETURN_INT32(stock);
+}
