@@ -1,6 +1,6 @@
 -- Markdown report from bench.result (one row per pgbench run); bench/run
 -- passes :final, the end-of-benchmark invariant check as
--- "orders,lines,giveups,bad_stock,bad_sold,bad_totals".
+-- "orders,lines,giveups,bad_stock,bad_sold,bad_totals,bad_verify".
 \set ON_ERROR_STOP on
 \pset format unaligned
 \pset tuples_only on
@@ -16,7 +16,7 @@ SELECT workload, clients, variant, count(*) AS runs,
        sum(retries) AS retries, sum(pg_deadlocks) AS deadlocks,
        sum(giveups) AS giveups, max(rc) AS rc,
        sum(bad_stock) AS bad_stock, sum(bad_sold) AS bad_sold,
-       sum(bad_totals) AS bad_totals,
+       sum(bad_totals) AS bad_totals, sum(bad_verify) AS bad_verify,
        array_position(ARRAY['place_order', 'plpgsql', 'single_sql',
                             'pessimistic', 'optimistic'], variant) AS vorder
   FROM bench.result
@@ -30,7 +30,8 @@ SELECT CASE WHEN max(runs) > 1
        || E'failed = transactions that failed after --max-tries (ser = serialization, dl = deadlock);\n'
        || E'retried = transactions retried / total retries; deadlocks = pg_stat_database.deadlocks delta;\n'
        || E'give-ups = optimistic orders abandoned after 3 lost compare-and-set attempts;\n'
-       || E'invariants = per-run check (stock+sold constant, sold = lines, order totals = lines).\n'
+       || E'invariants = per-run check (stock+sold constant, sold = lines, order totals = lines + fee,\n'
+       || E'one restaurant per order) and foodorder.verify() over all orders.\n'
   FROM cell;
 
 SELECT format(E'\n## %s\n\n', workload)
@@ -44,8 +45,9 @@ SELECT format(E'\n## %s\n\n', workload)
                             coalesce(retried::text, '?') || ' / ' || coalesce(retries::text, '?'),
                             deadlocks,
                             CASE WHEN variant = 'optimistic' THEN giveups::text ELSE '-' END,
-                            CASE WHEN bad_stock + bad_sold + bad_totals = 0 THEN 'ok'
-                                 ELSE format('FAIL (stock %s, sold %s, totals %s)', bad_stock, bad_sold, bad_totals) END
+                            CASE WHEN bad_stock + bad_sold + bad_totals + bad_verify = 0 THEN 'ok'
+                                 ELSE format('FAIL (stock %s, sold %s, totals %s, verify %s)',
+                                             bad_stock, bad_sold, bad_totals, bad_verify) END
                               || CASE WHEN rc <> 0 THEN format(', pgbench exit %s', rc) ELSE '' END),
                      E'\n' ORDER BY vorder, clients)
   FROM cell
@@ -97,6 +99,6 @@ HAVING count(*) > 0;
 
 SELECT format(E'\n## Invariants at the end (seeded orders; every run was checked, then undone)\n\n%s orders, %s lines: %s\n',
               f[1], f[2],
-              CASE WHEN f[4] = '0' AND f[5] = '0' AND f[6] = '0' THEN 'ok'
-                   ELSE format('FAIL (stock %s, sold %s, totals %s)', f[4], f[5], f[6]) END)
+              CASE WHEN f[4] = '0' AND f[5] = '0' AND f[6] = '0' AND f[7] = '0' THEN 'ok'
+                   ELSE format('FAIL (stock %s, sold %s, totals %s, verify %s)', f[4], f[5], f[6], f[7]) END)
   FROM (SELECT string_to_array(:'final', ',') AS f) s;

@@ -6,7 +6,8 @@
 
 CREATE EXTENSION foodorder;
 
--- psql variables, set by bench/run: ndishes, ncustomers, stock
+-- psql variables, set by bench/run: ndishes, ncustomers, stock.  Every
+-- dish is of restaurant 1, the default one (dish.restaurant_id's default).
 INSERT INTO foodorder.dish (id, name, price_cents, stock)
 SELECT i, 'dish ' || i, 100 + (i * 7919) % 4900, :stock
   FROM generate_series(1, :ndishes) AS i;
@@ -24,8 +25,8 @@ SELECT o AS order_id, d.dish_id, 1 AS quantity, x.price_cents
                  WHERE o > 0) AS r,
        LATERAL (VALUES (r.a), (CASE WHEN r.b >= r.a THEN r.b + 1 ELSE r.b END)) AS d(dish_id)
   JOIN foodorder.dish x ON x.id = d.dish_id;
-INSERT INTO foodorder.orders (id, customer_id, total_count, total_cents, created_at)
-SELECT order_id, 1 + (order_id * 7907) % :ncustomers, sum(quantity),
+INSERT INTO foodorder.orders (id, customer_id, restaurant_id, total_count, total_cents, created_at)
+SELECT order_id, 1 + (order_id * 7907) % :ncustomers, 1, sum(quantity),
        sum(quantity::bigint * price_cents), now() - interval '1 day'
   FROM seed_line GROUP BY order_id ORDER BY order_id;
 INSERT INTO foodorder.order_item (order_id, dish_id, quantity, price_cents)
@@ -49,12 +50,27 @@ CREATE TABLE bench.before_order (last_id bigint NOT NULL);
 CREATE UNLOGGED TABLE bench.giveup (dish_id bigint, at timestamptz DEFAULT now());
 
 /*
- * place_order() written as a competent PL/pgSQL developer would: same
- * arguments, same checks and errors (SQLSTATEs), same deadlock-free plan:
- * merge and sort the lines, lock the dish rows in ascending id order with
- * FOR NO KEY UPDATE, check stock under the lock, then update and insert with
- * set-based statements.  SECURITY DEFINER with a pinned search_path, like
- * the real one.
+ * place_order() of foodorder 1.1 written as a competent PL/pgSQL developer
+ * would: same arguments, same checks in the same order with the same
+ * SQLSTATEs, same rows written, same deadlock-free plan.  Validate the
+ * arguments, merge and sort the lines; check the caller (a trusted caller,
+ * the owner or a superuser as in this benchmark, costs one boolean and no
+ * lookup, as in C), the customer and the address; lock the dish rows in
+ * ascending id order with FOR NO KEY UPDATE and check each one under the
+ * lock (exists, one restaurant, on sale, stock); insert the order with
+ * ON CONFLICT (customer_id, request_key) DO NOTHING (named by its
+ * constraint: request_key is also a parameter); then update the stock
+ * and insert the lines with set-based statements.  SECURITY DEFINER with a
+ * pinned search_path, like the real one.
+ *
+ * The C function writes the order row before it locks the dishes (reading
+ * prices unlocked and correcting the total if one changed) and updates the
+ * locked rows by ctid; this twin does the straightforward thing instead,
+ * locking first.  Request keys behave the same: a used key returns its
+ * order (OR004 if its lines differ) before anything is locked, and a
+ * concurrent call with the same key waits for the first (on the dish locks
+ * or in ON CONFLICT), then returns its order; should the first have sold
+ * the last portion, the check that fails looks the key up again first.
  */
 CREATE FUNCTION bench.place_order_plpgsql(
     customer    bigint,
@@ -68,70 +84,118 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
-    v_ids       bigint[];
-    v_qty       integer[];
-    v_prices    integer[] := '{}';
-    v_total     bigint;
-    v_cents     bigint := 0;
-    v_order     bigint;
-    v_existing  bigint;
-    r           record;
-    n           integer := 0;
+    v_ids        bigint[];
+    v_qty        bigint[];      -- merged quantities; each fits integer (checked)
+    v_total      bigint;
+    v_prices     integer[] := '{}';
+    v_cents      bigint := 0;
+    v_fee        integer := 0;
+    v_restaurant bigint;
+    v_order      bigint;
+    v_dish       bigint;
+    v_failed     text;          -- which check failed under the lock, if any
+    r            record;
+    n            integer := 0;
 BEGIN
-    IF customer IS NULL OR dishes IS NULL OR quantities IS NULL THEN
-        RAISE EXCEPTION 'customer, dishes and quantities must not be null'
+    IF dishes IS NULL THEN
+        RAISE EXCEPTION 'dishes must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF quantities IS NULL THEN
+        RAISE EXCEPTION 'quantities must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF customer IS NULL THEN
+        RAISE EXCEPTION 'customer must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF pay_method NOT IN ('wechat', 'alipay', 'cash', 'card') THEN
+        RAISE EXCEPTION 'unknown pay method "%"', pay_method
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use one of wechat, alipay, cash, card, or null to decide later.';
+    END IF;
+    IF array_ndims(dishes) > 1 THEN
+        RAISE EXCEPTION 'dishes must be a one-dimensional array'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('The array given has %s dimensions.', array_ndims(dishes));
+    END IF;
+    IF array_position(dishes, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'dishes must not contain null elements'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    IF array_ndims(dishes) > 1 OR array_ndims(quantities) > 1 THEN
-        RAISE EXCEPTION 'dishes and quantities must be one-dimensional arrays'
-            USING ERRCODE = 'invalid_parameter_value';
+    IF array_ndims(quantities) > 1 THEN
+        RAISE EXCEPTION 'quantities must be a one-dimensional array'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('The array given has %s dimensions.', array_ndims(quantities));
     END IF;
-    IF array_position(dishes, NULL) IS NOT NULL
-       OR array_position(quantities, NULL) IS NOT NULL THEN
-        RAISE EXCEPTION 'dishes and quantities must not contain null elements'
+    IF array_position(quantities, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'quantities must not contain null elements'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
     IF coalesce(cardinality(dishes), 0) = 0 THEN
         RAISE EXCEPTION 'an order must contain at least one dish'
-            USING ERRCODE = 'invalid_parameter_value';
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The dishes array is empty.';
     END IF;
-    IF cardinality(dishes) <> cardinality(quantities) THEN
+    IF cardinality(dishes) <> coalesce(cardinality(quantities), 0) THEN
         RAISE EXCEPTION 'dishes and quantities must have the same length'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF EXISTS (SELECT FROM unnest(quantities) AS q WHERE q <= 0) THEN
-        RAISE EXCEPTION 'quantity must be positive'
-            USING ERRCODE = 'invalid_parameter_value';
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('The dishes array has length %s, the quantities array %s.',
+                                  cardinality(dishes), coalesce(cardinality(quantities), 0)),
+                  HINT = 'Give one quantity for each dish, in the same order.';
     END IF;
 
-    -- Merge repeated dishes and sort by id; a sum past int4 raises
-    -- "integer out of range" through the casts.
+    -- Merge repeated dishes and sort by id; the first non-positive
+    -- quantity as given is an error.
     SELECT array_agg(l.dish_id ORDER BY l.dish_id), array_agg(l.qty ORDER BY l.dish_id),
-           sum(l.qty)::integer
-      INTO v_ids, v_qty, v_total
-      FROM (SELECT u.dish_id, sum(u.qty)::integer AS qty
-              FROM unnest(dishes, quantities) AS u(dish_id, qty)
+           sum(l.qty), min(l.bad_n)
+      INTO v_ids, v_qty, v_total, n
+      FROM (SELECT u.dish_id, sum(u.qty) AS qty, min(u.n) FILTER (WHERE u.qty <= 0) AS bad_n
+              FROM unnest(dishes, quantities) WITH ORDINALITY AS u(dish_id, qty, n)
              GROUP BY u.dish_id) AS l;
+    IF n IS NOT NULL THEN
+        RAISE EXCEPTION 'quantity must be positive'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('Quantity %s was given for dish %s.', quantities[n], dishes[n]);
+    END IF;
+    IF v_total > 2147483647 THEN
+        SELECT l.dish_id INTO v_dish FROM unnest(v_ids, v_qty) AS l(dish_id, qty)
+         WHERE l.qty > 2147483647 ORDER BY l.dish_id LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'quantity of dish % is too large', v_dish
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = 'The quantities given for it add up to more than 2147483647.';
+        END IF;
+        RAISE EXCEPTION 'order is too large'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The quantities add up to more than 2147483647.';
+    END IF;
+    n := 0;
 
+    -- Who may order for this customer: trusted callers without a lookup.
+    IF NOT pg_has_role(foodorder.calling_role(), current_user, 'USAGE') THEN
+        PERFORM foodorder.authorize_customer(customer);
+    END IF;
     IF NOT EXISTS (SELECT FROM foodorder.customer c WHERE c.id = customer) THEN
         RAISE EXCEPTION 'customer % does not exist', customer
             USING ERRCODE = 'foreign_key_violation';
     END IF;
+    IF address IS NOT NULL
+       AND NOT EXISTS (SELECT FROM foodorder.address a
+                        WHERE a.id = address AND a.customer_id = customer) THEN
+        RAISE EXCEPTION 'address % is not an address of customer %', address, customer
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'Add it with foodorder.add_address() first.';
+    END IF;
     IF request_key IS NOT NULL THEN
-        SELECT o.id INTO v_existing FROM foodorder.orders o
-         WHERE o.customer_id = customer AND o.request_key = place_order_plpgsql.request_key;
-        IF FOUND THEN
-            RAISE EXCEPTION 'request key "%" was already used by customer %',
-                request_key, customer
-                USING ERRCODE = 'unique_violation',
-                      DETAIL = format('It placed order %s.', v_existing);
+        v_order := bench.order_for_request_key(customer, request_key, v_ids, v_qty);
+        IF v_order IS NOT NULL THEN
+            RETURN v_order;
         END IF;
     END IF;
 
-    -- Lock in ascending id order (LockRows sits above the Sort), check stock
-    -- read under the lock, remember the prices.
+    -- Lock in ascending id order (LockRows sits above the Sort) and check
+    -- every line against its row as locked; the first failure in id order
+    -- is the one reported.
     FOR r IN
-        SELECT d.id, d.stock, d.price_cents, l.qty
+        SELECT d.id, d.stock, d.price_cents, d.restaurant_id, d.on_sale, d.name, l.qty
           FROM foodorder.dish d
           JOIN unnest(v_ids, v_qty) AS l(dish_id, qty) ON l.dish_id = d.id
          ORDER BY d.id
@@ -139,32 +203,83 @@ BEGIN
     LOOP
         n := n + 1;
         IF r.id <> v_ids[n] THEN
+            v_failed := 'missing';
+        ELSIF n = 1 THEN
+            v_restaurant := r.restaurant_id;
+        ELSIF r.restaurant_id <> v_restaurant THEN
+            v_failed := 'restaurant';
+        END IF;
+        IF v_failed IS NULL AND NOT r.on_sale THEN
+            v_failed := 'on_sale';
+        ELSIF v_failed IS NULL AND r.stock < r.qty THEN
+            v_failed := 'stock';
+        END IF;
+        EXIT WHEN v_failed IS NOT NULL;
+        v_prices := v_prices || r.price_cents;
+        v_cents := v_cents + r.qty * r.price_cents;
+    END LOOP;
+    IF v_failed IS NULL AND n < cardinality(v_ids) THEN
+        n := n + 1;
+        v_failed := 'missing';
+    END IF;
+
+    IF v_failed IS NOT NULL THEN
+        -- A concurrent call with the same key may have placed it meanwhile.
+        IF request_key IS NOT NULL THEN
+            v_order := bench.order_for_request_key(customer, request_key, v_ids, v_qty);
+            IF v_order IS NOT NULL THEN
+                RETURN v_order;
+            END IF;
+        END IF;
+        CASE v_failed
+        WHEN 'missing' THEN
             RAISE EXCEPTION 'dish % does not exist', v_ids[n]
                 USING ERRCODE = 'foreign_key_violation';
-        END IF;
-        IF r.stock < r.qty THEN
+        WHEN 'restaurant' THEN
+            RAISE EXCEPTION 'an order cannot have dishes of more than one restaurant'
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = format('Dish %s is from restaurant %s, dish %s from restaurant %s.',
+                                      v_ids[1], v_restaurant, r.id, r.restaurant_id),
+                      HINT = 'Place one order per restaurant.';
+        WHEN 'on_sale' THEN
+            RAISE EXCEPTION 'dish % is not on sale', r.id
+                USING ERRCODE = 'OR002',
+                      DETAIL = format('Dish %s (%s) has been taken off the menu.', r.id, r.name);
+        ELSE
             RAISE EXCEPTION 'insufficient stock for dish %', r.id
                 USING ERRCODE = 'OR001',
                       DETAIL = format('Not enough portions left: dish %s has %s left, %s requested.',
                                       r.id, r.stock, r.qty);
+        END CASE;
+    END IF;
+
+    -- The restaurant's delivery fee, for orders delivered to an address.
+    IF address IS NOT NULL THEN
+        SELECT rs.delivery_fee_cents INTO v_fee
+          FROM foodorder.restaurant rs WHERE rs.id = v_restaurant;
+    END IF;
+
+    INSERT INTO foodorder.orders
+        (customer_id, restaurant_id, total_count, total_cents, delivery_fee_cents,
+         address_id, pay_method, request_key)
+    VALUES (customer, v_restaurant, v_total, v_cents + v_fee, v_fee,
+            address, pay_method, request_key)
+    ON CONFLICT ON CONSTRAINT orders_customer_request_key DO NOTHING
+    RETURNING id INTO v_order;
+    IF NOT FOUND THEN
+        -- A concurrent call with the same key committed first: its order.
+        v_order := bench.order_for_request_key(customer, request_key, v_ids, v_qty);
+        IF v_order IS NULL THEN
+            RAISE EXCEPTION 'could not place order due to a concurrent change'
+                USING ERRCODE = 'serialization_failure', HINT = 'Retry the order.';
         END IF;
-        v_prices := v_prices || r.price_cents;
-        v_cents := v_cents + r.qty::bigint * r.price_cents;
-    END LOOP;
-    IF n < cardinality(v_ids) THEN
-        RAISE EXCEPTION 'dish % does not exist', v_ids[n + 1]
-            USING ERRCODE = 'foreign_key_violation';
+        RETURN v_order;
     END IF;
 
     UPDATE foodorder.dish d
        SET stock = d.stock - l.qty, sold = d.sold + l.qty
       FROM unnest(v_ids, v_qty) AS l(dish_id, qty)
      WHERE d.id = l.dish_id;
-
-    INSERT INTO foodorder.orders
-        (customer_id, total_count, total_cents, address_id, pay_method, request_key)
-    VALUES (customer, v_total, v_cents, address, pay_method, request_key)
-    RETURNING id INTO v_order;
 
     INSERT INTO foodorder.order_item (order_id, dish_id, quantity, price_cents)
     SELECT v_order, l.dish_id, l.qty, l.price
@@ -174,7 +289,36 @@ BEGIN
 END
 $fn$;
 
+/*
+ * The order the customer placed with request_key, or NULL; OR004 if its
+ * lines are not exactly the given (merged, sorted) ones.
+ */
+CREATE FUNCTION bench.order_for_request_key(
+    customer bigint, request_key text, dish_ids bigint[], quantities bigint[])
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    v_order bigint;
+BEGIN
+    SELECT o.id INTO v_order FROM foodorder.orders o
+     WHERE o.customer_id = customer AND o.request_key = order_for_request_key.request_key;
+    IF FOUND AND (SELECT array_agg(i.dish_id ORDER BY i.dish_id) IS DISTINCT FROM dish_ids
+                         OR array_agg(i.quantity::bigint ORDER BY i.dish_id) IS DISTINCT FROM quantities
+                    FROM foodorder.order_item i WHERE i.order_id = v_order) THEN
+        RAISE EXCEPTION 'request key "%" of customer % was used for a different order',
+            request_key, customer
+            USING ERRCODE = 'OR004',
+                  DETAIL = format('Order %s was placed with that key, with other dishes or quantities.', v_order),
+                  HINT = 'Use a new request key for a new order.';
+    END IF;
+    RETURN v_order;
+END
+$fn$;
+
 REVOKE ALL ON FUNCTION bench.place_order_plpgsql(bigint, bigint[], integer[], bigint, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION bench.order_for_request_key(bigint, text, bigint[], bigint[]) FROM PUBLIC;
 
 -- Before a run: remember sold per dish and the last order id; empty the
 -- give-up log.
@@ -211,14 +355,19 @@ $$;
  *   bad_sold    dishes whose sold grew by other than the sum of the run's
  *               order lines for the dish
  *   bad_totals  orders whose total_count / total_cents differ from the sum
- *               of their lines (orders without lines count too)
+ *               of their lines (plus the delivery fee; orders without lines
+ *               count too) or whose restaurant is not their dishes'
+ *   bad_verify  rows of foodorder.verify(), the extension's own check of
+ *               every order and dish (sold = lines of live orders, totals,
+ *               one restaurant per order, stock >= 0)
  * bench.check_invariants(true) checks all orders ever placed (the end-of-
  * benchmark check) instead, with sold = sum of all lines.
  */
 CREATE FUNCTION bench.check_invariants(
     whole boolean DEFAULT false,
     OUT orders bigint, OUT lines bigint, OUT giveups bigint,
-    OUT bad_stock bigint, OUT bad_sold bigint, OUT bad_totals bigint)
+    OUT bad_stock bigint, OUT bad_sold bigint, OUT bad_totals bigint,
+    OUT bad_verify bigint)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     v_from bigint := CASE WHEN whole THEN 0
@@ -243,7 +392,12 @@ BEGIN
                    FROM foodorder.order_item i WHERE i.order_id > v_from
                   GROUP BY i.order_id) l ON l.order_id = o.id
      WHERE o.id > v_from
-       AND (l.order_id IS NULL OR o.total_count <> l.q OR o.total_cents <> l.c);
+       AND (l.order_id IS NULL OR o.total_count <> l.q
+            OR o.total_cents <> l.c + o.delivery_fee_cents
+            OR EXISTS (SELECT FROM foodorder.order_item i
+                         JOIN foodorder.dish d ON d.id = i.dish_id
+                        WHERE i.order_id = o.id AND d.restaurant_id <> o.restaurant_id));
+    SELECT count(*) INTO bad_verify FROM foodorder.verify();
 END
 $$;
 
@@ -254,6 +408,6 @@ CREATE TABLE bench.result (
     serialization_failures bigint, deadlock_failures bigint,
     retried bigint, retries bigint, pg_deadlocks bigint,
     orders bigint, giveups bigint,
-    bad_stock bigint, bad_sold bigint, bad_totals bigint);
+    bad_stock bigint, bad_sold bigint, bad_totals bigint, bad_verify bigint);
 
 VACUUM ANALYZE;
