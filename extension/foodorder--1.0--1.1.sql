@@ -200,12 +200,14 @@ REVOKE ALL ON FUNCTION foodorder.calling_role() FROM PUBLIC;
 -- Internal: called by the functions below.
 CREATE FUNCTION foodorder.authorize_customer(customer bigint) RETURNS void
 AS 'MODULE_PATHNAME', 'authorize_customer'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION foodorder.authorize_customer(bigint) FROM PUBLIC;
 
 CREATE FUNCTION foodorder.authorize_staff(restaurant bigint) RETURNS void
 AS 'MODULE_PATHNAME', 'authorize_staff'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION foodorder.authorize_staff(bigint) FROM PUBLIC;
 
 -- What the caller may see, for the row-level security policies.  Each is
