@@ -34,7 +34,7 @@ SELECT throws_ok(
     'ALTER EXTENSION foodorder SET SCHEMA public',
     '0A000', NULL, 'ALTER EXTENSION foodorder SET SCHEMA is refused');
 
--- Members: the thirteen tables and the 40 functions of 1.1 belong to the extension.
+-- Members: the thirteen tables and the 41 functions of 1.1 belong to the extension.
 SELECT set_eq(
     $$SELECT pg_catalog.pg_describe_object(d.classid, d.objid, 0)
         FROM pg_catalog.pg_depend d
@@ -80,6 +80,7 @@ SELECT set_eq(
              ('function foodorder.cart_set(bigint,bigint,integer)'),
              ('function foodorder.cart(bigint)'),
              ('function foodorder.cart_clear(bigint)'),
+             ('function foodorder.customer_orders(bigint)'),
              ('function foodorder.verify()'),
              ('function foodorder.role_kind_privileges()'),
              ('function foodorder.sync_role_privileges(regrole)'),
@@ -90,7 +91,7 @@ SELECT set_eq(
              ('function foodorder.revoke_customer(name)'),
              ('function foodorder.grant_staff(name,bigint)'),
              ('function foodorder.revoke_staff(name,bigint)')$$,
-    'the extension owns exactly its thirteen tables and 40 functions');
+    'the extension owns exactly its thirteen tables and 41 functions');
 
 -- pg_dump keeps the data of the tables (pg_extension_config_dump).  The
 -- identity sequences behind their ids need the same marking, or a

@@ -69,7 +69,8 @@ SELECT k, p
                     'EXECUTE ON place_order_from_cart(bigint, bigint, text, text)',
                     'EXECUTE ON cart_set(bigint, bigint, integer)',
                     'EXECUTE ON cart(bigint)', 'EXECUTE ON cart_clear(bigint)',
-                    'EXECUTE ON add_address(bigint, text, text)']) AS p;
+                    'EXECUTE ON add_address(bigint, text, text)',
+                    'EXECUTE ON customer_orders(bigint)']) AS p;
 INSERT INTO kind_privilege
 SELECT k, p
   FROM unnest(ARRAY['app', 'staff']) AS k,
