@@ -84,6 +84,7 @@ static SPIPlanPtr expire_lock_plan = NULL;
 static SPIPlanPtr expire_plan = NULL;
 
 static bool run_transition(int64 order_id, const Transition *t);
+static void permission_denied(int64 order_id, const Transition *t) pg_attribute_noreturn();
 
 Datum
 accept_order(PG_FUNCTION_ARGS)
@@ -125,6 +126,17 @@ Datum
 refund_order(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &refund_transition));
+}
+
+static void
+permission_denied(int64 order_id, const Transition *t)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied to %s order " INT64_FORMAT,
+					t->verb, order_id),
+			 errdetail("Only %s may do that; role \"%s\" is not one of them.",
+					   t->who, GetUserNameFromId(caller_role(), false))));
 }
 
 static bool
@@ -173,9 +185,14 @@ run_transition(int64 order_id, const Transition *t)
 						 values, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "order lock statement failed");
 	if (SPI_processed == 0)
+	{
+		/* Only who may see every order learns that one does not exist. */
+		if (!caller_is_trusted() && !caller_is_app())
+			permission_denied(order_id, t);
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("order " INT64_FORMAT " does not exist", order_id)));
+	}
 	tuple = SPI_tuptable->vals[0];
 	tupdesc = SPI_tuptable->tupdesc;
 	customer_id = DatumGetInt64(SPI_getbinval(tuple, tupdesc, 1, &isnull));
@@ -191,12 +208,7 @@ run_transition(int64 order_id, const Transition *t)
 		caller_may_act_for_customer(customer_id);
 	any_kind = may_staff || may_app || may_customer;
 	if (!any_kind)
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to %s order " INT64_FORMAT,
-						t->verb, order_id),
-				 errdetail("Only %s may do that; role \"%s\" is not one of them.",
-						   t->who, GetUserNameFromId(caller_role(), false))));
+		permission_denied(order_id, t);
 
 	if (strcmp(current, t->to) == 0)
 	{
