@@ -27,4 +27,13 @@ BEGIN
 END $$;
 SELECT foodorder.grant_app('dinner_app');
 
+-- The kitchen: staff of restaurant 1, the default one, where the dishes are.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'dinner_kitchen') THEN
+        CREATE ROLE dinner_kitchen LOGIN;
+    END IF;
+END $$;
+SELECT foodorder.grant_staff('dinner_kitchen', 1);
+
 CREATE TABLE IF NOT EXISTS public.rush_start AS SELECT pg_catalog.now() AS at WITH NO DATA;
