@@ -188,6 +188,20 @@ COMMENT ON TABLE foodorder.customer_role IS
 COMMENT ON TABLE foodorder.staff_role IS
 'Roles of restaurant staff (foodorder.grant_staff)';
 
+-- 1.0's documented grant, EXECUTE on place_order, let a role order for
+-- any customer: that is an app role now, or the upgrade would lock it out.
+-- Only the link is made here; its EXECUTE is the one it already has, and
+-- foodorder.grant_app() gives it the rest of what an app role may do.
+-- (Privileges granted in this script would be recorded as the extension's
+-- own and be lost by a dump and restore; the link is data, and is kept.)
+INSERT INTO foodorder.app_role (role)
+SELECT DISTINCT a.grantee::regrole
+  FROM pg_catalog.pg_proc p, LATERAL pg_catalog.aclexplode(p.proacl) AS a
+ WHERE p.oid = 'foodorder.place_order(bigint,bigint[],integer[],bigint,text,text)'::regprocedure
+   AND a.privilege_type = 'EXECUTE'
+   AND a.grantee <> 0
+   AND a.grantee <> p.proowner;
+
 -- The role that called us.  Inside a SECURITY DEFINER function
 -- current_user is the owner; this is the role the session acts as.
 CREATE FUNCTION foodorder.calling_role() RETURNS regrole
