@@ -1,13 +1,46 @@
 """Test runner: Django creates the test database as the PGUSER superuser;
 then foodorder is installed in it, and the tests run connected as an
 application role granted with foodorder.grant_app(), as a deployed app
-server would be, so missing privileges show up here."""
+server would be, so missing privileges show up here.
+
+Behind PgBouncer (scripts/pooler: PGHOST is FOODORDER_POOLER), the pooler
+keeps server connections to the test database open after the tests close
+theirs, so before Django drops the database the runner has the pooler
+drop them (KILL on its admin console), and counts the tests' connections
+as the pooler's clients rather than the server's backends."""
+import os
+import time
+
+import psycopg2
 from django.db import connection
 from django.test.runner import DiscoverRunner
 
 APP_ROLE = 'foodorder_django_app'
 CUSTOMER_ROLE = 'foodorder_django_customer'  # linked to a customer by a test
 owner = None  # the superuser from PGUSER: creates, drops, plays staff in tests
+WAIT_SECONDS = 120  # bound for backends to go away: a busy machine is slow, not broken
+
+
+def behind_pooler():
+    pooler = os.environ.get('FOODORDER_POOLER')
+    return bool(pooler) and connection.settings_dict['HOST'] == pooler
+
+
+def pooler_console(statement):
+    """Rows (as dicts) of one statement on PgBouncer's admin console."""
+    settings = connection.settings_dict
+    conn = psycopg2.connect(dbname='pgbouncer', user=owner or None,
+                            host=settings['HOST'] or None, port=settings['PORT'] or None)
+    conn.autocommit = True  # the console takes no BEGIN
+    try:
+        with conn.cursor() as cur:
+            cur.execute(statement)
+            if cur.description is None:
+                return []
+            names = [c.name for c in cur.description]
+            return [dict(zip(names, row)) for row in cur.fetchall()]
+    finally:
+        conn.close()
 
 
 def connect_as(role):
@@ -15,6 +48,14 @@ def connect_as(role):
     dict is shared by all threads); this thread's reconnects at once."""
     connection.close()
     connection.settings_dict['USER'] = role
+
+
+def pooler_clients(role):
+    """Client connections role has open through the pooler to the test
+    database (the pooler's server connections stay open, by design)."""
+    database = connection.settings_dict['NAME']
+    return sum(1 for c in pooler_console('SHOW CLIENTS')
+               if c['user'] == role and c['database'] == database)
 
 
 class FoodorderTestRunner(DiscoverRunner):
@@ -34,8 +75,36 @@ class FoodorderTestRunner(DiscoverRunner):
 
     def teardown_databases(self, old_config, **kwargs):
         connect_as(owner)
+        if behind_pooler():
+            self.release_pooled_connections(connection.settings_dict['NAME'])
         super().teardown_databases(old_config, **kwargs)
         with connection.cursor() as cur:
             for role in (APP_ROLE, CUSTOMER_ROLE):
                 cur.execute(f'DROP ROLE IF EXISTS {role}')
         connection.close()
+
+    @staticmethod
+    def release_pooled_connections(database):
+        """Make the pooler close its server connections to database, and
+        wait until their backends are gone, so DROP DATABASE can run."""
+        pooler_console(f'KILL {database}')
+        pooler_console(f'RESUME {database}')  # KILL also holds new clients back
+        deadline = time.monotonic() + WAIT_SECONDS
+        settings = connection.settings_dict
+        conn = psycopg2.connect(dbname='postgres', user=owner or None,
+                                host=settings['HOST'] or None, port=settings['PORT'] or None)
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cur:
+                while True:
+                    cur.execute('SELECT count(*) FROM pg_stat_activity WHERE datname = %s',
+                                [database])
+                    left = cur.fetchone()[0]
+                    if left == 0:
+                        return
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f'{left} backends still use {database}'
+                                           f' {WAIT_SECONDS} s after KILL on the pooler')
+                    time.sleep(0.1)
+        finally:
+            conn.close()

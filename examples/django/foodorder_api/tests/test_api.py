@@ -1,5 +1,5 @@
 """The endpoints and the SQLSTATE -> HTTP mapping, against a real foodorder."""
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 
 from ..errors import database_error
 from . import runner
@@ -201,17 +201,20 @@ class OrderTests(ApiTestCase):
         try:
             with kitchen.cursor() as cur:
                 cur.execute('SELECT FROM foodorder.dish WHERE id = %s FOR UPDATE', [self.tofu])
-            with connection.cursor() as cur:
-                cur.execute("SET lock_timeout = '100ms'")
-            response = self.client.post(self.orders, {'dishes': [self.tofu], 'quantities': [1]},
-                                        content_type='application/json')
+            # SET LOCAL, in a transaction around the request: a session SET
+            # would, behind a transaction pooler, land on whichever server
+            # connection ran it and stay there for other clients.
+            with transaction.atomic():
+                with connection.cursor() as cur:
+                    cur.execute("SET LOCAL lock_timeout = '100ms'")
+                response = self.client.post(self.orders,
+                                            {'dishes': [self.tofu], 'quantities': [1]},
+                                            content_type='application/json')
             self.assert_error((response.status_code, response.json()), 503, '55P03')
             self.assertEqual(response['Retry-After'], '1')
         finally:
             kitchen.rollback()
             kitchen.close()
-            with connection.cursor() as cur:
-                cur.execute('RESET lock_timeout')
         self.assertEqual(self.order(dishes=[self.tofu], quantities=[1])[0], 201)
 
 
