@@ -20,6 +20,13 @@
 #define ERRCODE_FOODORDER_ILLEGAL_TRANSITION	MAKE_SQLSTATE('O','R','0','0','3')
 #define ERRCODE_FOODORDER_REQUEST_KEY_REUSED	MAKE_SQLSTATE('O','R','0','0','4')
 
+/*
+ * Documented limits (README, "Limits").  An order locks one dish row per
+ * line, so its number of lines is bounded before any row is locked.
+ */
+#define FOODORDER_MAX_LINES			100
+#define FOODORDER_MAX_REQUEST_KEY	100	/* characters */
+
 /* One line of an order: a dish and how many portions of it. */
 typedef struct OrderLine
 {
@@ -40,6 +47,7 @@ extern void order_request_from_arrays(ArrayType *dishes, ArrayType *quantities,
 									  OrderRequest *req);
 extern ArrayType *order_request_dish_ids(const OrderRequest *req);
 extern ArrayType *order_request_quantities(const OrderRequest *req);
+extern void check_order_lines(int nlines, const char *what);
 
 /* caller.c */
 extern Oid	caller_role(void);

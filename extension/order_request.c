@@ -36,6 +36,21 @@ checked_array_length(ArrayType *arr, const char *argname)
 	return ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
 }
 
+/*
+ * Refuse an order of more lines than FOODORDER_MAX_LINES: each line locks a
+ * dish row until the commit, so a huge order would hold many rows.
+ */
+void
+check_order_lines(int nlines, const char *what)
+{
+	if (nlines > FOODORDER_MAX_LINES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("an order may have at most %d lines", FOODORDER_MAX_LINES),
+				 errdetail("The %s has %d.", what, nlines),
+				 errhint("Split it into several orders.")));
+}
+
 static int
 compare_lines_by_dish(const void *a, const void *b)
 {
@@ -78,6 +93,7 @@ order_request_from_arrays(ArrayType *dishes, ArrayType *quantities,
 				 errdetail("The dishes array has length %d, the quantities array %d.",
 						   ndishes, nquantities),
 				 errhint("Give one quantity for each dish, in the same order.")));
+	check_order_lines(ndishes, "dishes array");
 
 	/* No NULLs and both element types are fixed width: read them in place. */
 	dish_ids = (int64 *) ARR_DATA_PTR(dishes);

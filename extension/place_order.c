@@ -39,6 +39,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "common/int.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -115,6 +116,7 @@ static int64 order_for_request_key(const OrderOptions *opt, const OrderRequest *
 static void options_from_args(FunctionCallInfo fcinfo, int address_arg,
 							  OrderOptions *opt);
 static void check_pay_method(text *pay_method);
+static void check_request_key(text *request_key);
 
 Datum
 place_order_1_1(PG_FUNCTION_ARGS)
@@ -173,6 +175,7 @@ place_order_from_cart(PG_FUNCTION_ARGS)
 						 values, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "cart statement failed");
 
+	check_order_lines((int) Min(SPI_processed, (uint64) INT_MAX), "cart");
 	req.nlines = (int) SPI_processed;
 	req.lines = palloc(sizeof(OrderLine) * Max(req.nlines, 1));
 	req.total_count = 0;
@@ -236,6 +239,22 @@ options_from_args(FunctionCallInfo fcinfo, int address_arg, OrderOptions *opt)
 		PG_GETARG_TEXT_PP(address_arg + 2);
 	if (opt->pay_method != NULL)
 		check_pay_method(opt->pay_method);
+	if (opt->request_key != NULL)
+		check_request_key(opt->request_key);
+}
+
+static void
+check_request_key(text *request_key)
+{
+	int			chars = pg_mbstrlen_with_len(VARDATA_ANY(request_key),
+											 VARSIZE_ANY_EXHDR(request_key));
+
+	if (chars > FOODORDER_MAX_REQUEST_KEY)
+		ereport(ERROR,
+				(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
+				 errmsg("request_key may have at most %d characters",
+						FOODORDER_MAX_REQUEST_KEY),
+				 errdetail("The request_key given has %d.", chars)));
 }
 
 static void
@@ -248,6 +267,8 @@ check_pay_method(text *pay_method)
 	for (i = 0; i < lengthof(methods); i++)
 		if (strcmp(given, methods[i]) == 0)
 			return;
+	/* Show at most 20 bytes of what was given, cut at a character boundary. */
+	given[pg_mbcliplen(given, strlen(given), 20)] = '\0';
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown pay method \"%s\"", given),

@@ -1,10 +1,10 @@
 -- The extension itself: not relocatable, not trusted, and its plain install
--- scripts (1.0, then the 1.0--1.1 update) refuse to adopt objects planted in
+-- scripts (1.0, then the 1.0--1.1 and 1.1--1.2 updates) refuse to adopt objects planted in
 -- schema foodorder beforehand.
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION foodorder;
-SELECT plan(28);
+SELECT plan(30);
 
 SELECT is(
     (SELECT extrelocatable FROM pg_catalog.pg_extension WHERE extname = 'foodorder'),
@@ -16,25 +16,27 @@ SELECT results_eq(
     $$SELECT version::text COLLATE "default", trusted, superuser, relocatable, schema::text COLLATE "default"
         FROM pg_catalog.pg_available_extension_versions
        WHERE name = 'foodorder' ORDER BY version$$,
-    $$VALUES ('1.0'::text, false, true, false, 'foodorder'), ('1.1', false, true, false, 'foodorder')$$,
-    'pg_available_extension_versions: 1.0 and 1.1 are not trusted, need a superuser, not relocatable');
+    $$VALUES ('1.0'::text, false, true, false, 'foodorder'), ('1.1', false, true, false, 'foodorder'),
+             ('1.2', false, true, false, 'foodorder')$$,
+    'pg_available_extension_versions: 1.0, 1.1 and 1.2 are not trusted, need a superuser, not relocatable');
 SELECT is(
     (SELECT default_version::text FROM pg_catalog.pg_available_extensions WHERE name = 'foodorder'),
-    '1.1', 'the default version is 1.1');
+    '1.2', 'the default version is 1.2');
 SELECT is(
     (SELECT extversion::text FROM pg_catalog.pg_extension WHERE extname = 'foodorder'),
-    '1.1', 'CREATE EXTENSION foodorder installs 1.1 (the 1.0 script and the 1.0--1.1 update)');
+    '1.2', 'CREATE EXTENSION foodorder installs 1.2 (the 1.0 script and the updates)');
 SELECT results_eq(
     $$SELECT source::text COLLATE "default", target::text COLLATE "default", path
         FROM pg_catalog.pg_extension_update_paths('foodorder')
        WHERE path IS NOT NULL ORDER BY source, target$$,
-    $$VALUES ('1.0'::text, '1.1'::text, '1.0--1.1'::text)$$,
-    'the only update path is 1.0 -> 1.1');
+    $$VALUES ('1.0'::text, '1.1'::text, '1.0--1.1'::text), ('1.0', '1.2', '1.0--1.1--1.2'),
+             ('1.1', '1.2', '1.1--1.2')$$,
+    'the update paths: 1.0 -> 1.1 -> 1.2');
 SELECT throws_ok(
     'ALTER EXTENSION foodorder SET SCHEMA public',
     '0A000', NULL, 'ALTER EXTENSION foodorder SET SCHEMA is refused');
 
--- Members: the thirteen tables and the 41 functions of 1.1 belong to the extension.
+-- Members: the thirteen tables and the 42 functions of 1.2 belong to the extension.
 SELECT set_eq(
     $$SELECT pg_catalog.pg_describe_object(d.classid, d.objid, 0)
         FROM pg_catalog.pg_depend d
@@ -90,8 +92,9 @@ SELECT set_eq(
              ('function foodorder.grant_customer(name,bigint)'),
              ('function foodorder.revoke_customer(name)'),
              ('function foodorder.grant_staff(name,bigint)'),
-             ('function foodorder.revoke_staff(name,bigint)')$$,
-    'the extension owns exactly its thirteen tables and 41 functions');
+             ('function foodorder.revoke_staff(name,bigint)'),
+             ('function foodorder.check_length(text,text,integer)')$$,
+    'the extension owns exactly its thirteen tables and 42 functions');
 
 -- pg_dump keeps the data of the tables (pg_extension_config_dump).  The
 -- identity sequences behind their ids need the same marking, or a
@@ -202,6 +205,15 @@ SELECT is(
       WHERE oid = 'foodorder.grant_app(name)'::regprocedure),
     'foodorder_tap_dbowner', 'the planted grant_app is untouched');
 DROP FUNCTION foodorder.grant_app(name);
+
+-- Nor a planted 1.2 function: the 1.1--1.2 update refuses it.
+CREATE FUNCTION foodorder.check_length(argument text, value text, max_chars integer)
+RETURNS void LANGUAGE sql AS 'SELECT';
+SELECT throws_ok(
+    'CREATE EXTENSION foodorder',
+    '42723', NULL, 'CREATE EXTENSION foodorder fails when foodorder.check_length (a 1.2 function) already exists');
+SELECT hasnt_extension('foodorder', 'foodorder is not installed over a planted check_length');
+DROP FUNCTION foodorder.check_length(text, text, integer);
 
 -- With nothing planted the install works again (so the failures above were
 -- caused by the planted objects).
