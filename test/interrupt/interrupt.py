@@ -15,13 +15,15 @@ writes.  Each case pauses the victim call at one of two points:
 
 The victim is a psql session of the app role (the staff role for
 open_day), watched and interrupted from psycopg2 connections of the
-superuser.  It is seen blocked by polling pg_stat_activity; what it holds and
-waits for is shown with pgrowlocks and pg_blocking_pids(), and a third
+superuser.  It is seen blocked by polling pg_stat_activity; what it
+holds and waits for is shown with pgrowlocks and pg_blocking_pids(), and a third
 session's NOWAIT lock of a held dish fails.  Then the interruption, and the
-checks: the documented SQLSTATE, nothing written (every table of the
-extension as before, row for row), the dishes free (a NOWAIT lock succeeds
-at once), and the same call succeeding at once in the same session (after
-a cancel or a timeout) or a new one (after terminate).
+checks: the documented SQLSTATE; nothing written (orders, order_item,
+dish, stock_change, status_change and cart_item as before, row for row);
+the dishes free (a NOWAIT lock succeeds at once); in the same session
+after a cancel or a timeout, the planner settings foodorder changes for
+its write statements (kept_plan.c) as before, and the same call succeeding
+at once; after terminate, the same call succeeding in a new session.
 
 Half the cases run in a fresh backend (the statements foodorder keeps are
 prepared during the call, so the lock wait is in the parser) and half in a
@@ -311,7 +313,15 @@ def run_case(obs, func, phase, how, warm, timeout_ms):
             victim = Session(role)
             who = "a new session"
         else:
-            who = "the same session"
+            # foodorder runs its write statements with these set off for
+            # the statement (kept_plan.c); an interrupted one must not leak
+            # them into the session
+            planner = victim.run("SELECT concat_ws(',', current_setting('enable_seqscan'),"
+                                 " current_setting('enable_hashjoin'), current_setting('enable_mergejoin'))")
+            if planner != "on,on,on":
+                raise Fail("enable_seqscan, enable_hashjoin, enable_mergejoin are %s after the %s"
+                           % (planner, how))
+            who = "the same session (planner settings intact)"
         result = victim.run(sql)
         if func == "cancel_order" and result != "t":
             raise Fail("the repeated cancel returned %s" % result)
