@@ -408,6 +408,8 @@ CREATE TABLE bench.result (
     serialization_failures bigint, deadlock_failures bigint,
     retried bigint, retries bigint, pg_deadlocks bigint,
     orders bigint, giveups bigint,
-    bad_stock bigint, bad_sold bigint, bad_totals bigint, bad_verify bigint);
+    bad_stock bigint, bad_sold bigint, bad_totals bigint, bad_verify bigint,
+    pool int,                       -- through a PgBouncer pool of this size; NULL: direct
+    p50_ms numeric, p99_ms numeric);  -- latency percentiles (--percentiles)
 
 VACUUM ANALYZE;
