@@ -172,8 +172,13 @@ class Session:
         return (fatal[0] if fatal else None), "\n".join(out)
 
     def run(self, sql):
-        """Run a statement that must succeed; its output."""
-        state, out = self.call(sql)
+        """Run a statement that must succeed, within the bound; its output."""
+        t = Victim(self, sql)
+        t.start()
+        t.join(BOUND)
+        if t.is_alive():
+            raise Fail("%s did not end within %ds" % (sql, BOUND))
+        state, out = t.state, t.output
         if state != "00000":
             raise Fail("%s failed with %s: %s" % (sql, state, " ".join(self.stderr[-3:])))
         return out
