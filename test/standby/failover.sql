@@ -1,14 +1,14 @@
 -- test/standby: after the primary was killed mid-rush and the standby
 -- promoted, run on the promoted server as the owner.  Standard input is the
--- file of orders the rush's clients saw acknowledged, one "id customer dish"
--- a line (each order: 1 portion of dish 1 and 2 of the dish).  Prints
+-- file of orders the rush's clients saw acknowledged, one "id customer dish
+-- key" a line (each order: 1 portion of dish 1 and 2 of the dish).  Prints
 -- "PASS|what|numbers" or "FAIL|what|numbers" lines.
 \set ON_ERROR_STOP 1
 \pset format unaligned
 \pset tuples_only on
 SET client_min_messages = warning;
 
-CREATE TEMP TABLE acked (id bigint, customer bigint, dish bigint);
+CREATE TEMP TABLE acked (id bigint, customer bigint, dish bigint, request_key text);
 \copy acked FROM pstdin WITH (FORMAT text, DELIMITER ' ')
 
 -- A client never sees an id twice: the sequence does not hand one out again.
@@ -27,6 +27,7 @@ WITH lines AS (
 ), judged AS (
     SELECT a.id, o.id IS NULL AS missing,
            o.id IS NOT NULL AND (o.customer_id <> a.customer OR o.total_count <> 3
+               OR o.request_key IS DISTINCT FROM a.request_key
                OR l.lines IS DISTINCT FROM ARRAY['1x1', a.dish || 'x2']) AS wrong
       FROM acked a
       LEFT JOIN foodorder.orders o ON o.id = a.id
@@ -36,7 +37,7 @@ SELECT CASE WHEN count(*) > 0 AND count(*) FILTER (WHERE missing OR wrong) = 0
             THEN 'PASS' ELSE 'FAIL' END
        || '|every acknowledged order is on the promoted standby with its lines|'
        || count(*) || ' acknowledged, ' || count(*) FILTER (WHERE missing) || ' missing, '
-       || count(*) FILTER (WHERE wrong) || ' with other lines or customer; '
+       || count(*) FILTER (WHERE wrong) || ' with other lines, customer or key; '
        || (SELECT count(*) FROM foodorder.orders) || ' orders there in all'
        || coalesce(' (missing: ' || (SELECT string_agg(id::text, ',') FROM
               (SELECT id FROM judged WHERE missing OR wrong ORDER BY id LIMIT 10) m) || ')', '')
