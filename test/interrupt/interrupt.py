@@ -327,6 +327,9 @@ def run_case(obs, func, phase, how, warm, timeout_ms):
                 raise Fail("enable_seqscan, enable_hashjoin, enable_mergejoin are %s after the %s"
                            % (planner, how))
             who = "the same session (planner settings intact)"
+            if how.endswith("timeout"):
+                # what follows must not depend on how fast this machine is
+                victim.run("RESET %s" % how)
         result = victim.run(sql)
         if func == "cancel_order" and result != "t":
             raise Fail("the repeated cancel returned %s" % result)
@@ -392,4 +395,9 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except Exception as e:  # no connection, say: still end with the count
+        print("  FAIL  interrupt test could not go on: %s: %s" % (type(e).__name__, str(e).strip()))
+        print("interrupt: 0 passed, 1 failed")
+        sys.exit(1)
