@@ -15,7 +15,8 @@
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 
-INSERT INTO foodorder.restaurant (id, name) VALUES (1, 'Default restaurant');
+INSERT INTO foodorder.restaurant (id, name) VALUES (1, 'Default restaurant')
+    ON CONFLICT (id) DO NOTHING;   -- CREATE EXTENSION made it, TRUNCATE did not
 SELECT pg_catalog.setval('foodorder.restaurant_id_seq', 1);
 SELECT foodorder.add_restaurant('Noodle bar', delivery_fee_cents => 500);
 
