@@ -176,7 +176,7 @@ def _values_for(function, param, typ, ctx):
         return arrays("integer", [1, 2])
     if typ == "text":
         extra = {"pay_method": ["wechat", "WECHAT", "bitcoin"],
-                 "request_key": ["k1", "k2"]}.get(param, [])
+                 "request_key": ["k1", "k2", "k3"]}.get(param, [])
         return texts(function, param, extra)
     if typ == "name":
         return names(ctx)

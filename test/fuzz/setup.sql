@@ -8,7 +8,7 @@
 --   customers    1 (has an address, a cart, orders in every state),
 --                2 (an address, a cart, orders at restaurant 2), 3 (nothing)
 --   addresses    1 of customer 1, 2 of customer 2
---   orders       1 placed (request key 'k1'), 2 accepted, 3 ready,
+--   orders       1 placed (request key 'k1'), 2 accepted ('k2'), 3 ready,
 --                4 completed, 5 rejected, 6 cancelled, 7 placed and paid,
 --                8 completed and refunded (customer 1, restaurant 1);
 --                9 placed, delivered, 10 accepted (customer 2, restaurant 2)
@@ -34,7 +34,7 @@ SELECT foodorder.add_address(1, 'Building 3, room 701', 'office');
 SELECT foodorder.add_address(2, 'Building 5, room 101');
 
 SELECT foodorder.place_order(1, ARRAY[1], ARRAY[1], request_key => 'k1');   -- 1 placed
-SELECT foodorder.place_order(1, ARRAY[1], ARRAY[2]);                        -- 2
+SELECT foodorder.place_order(1, ARRAY[1], ARRAY[2], request_key => 'k2');   -- 2
 SELECT foodorder.place_order(1, ARRAY[1], ARRAY[1], address => 1);          -- 3
 SELECT foodorder.place_order(1, ARRAY[1], ARRAY[1], pay_method => 'cash');  -- 4
 SELECT foodorder.place_order(1, ARRAY[1], ARRAY[1]);                        -- 5
