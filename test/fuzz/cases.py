@@ -82,6 +82,8 @@ def texts(function, param, extra=()):
         Value("quotes and a semicolon", lit("O'Brien\"; DROP TABLE foodorder.dish; --") + "::text",
               chars=len("O'Brien\"; DROP TABLE foodorder.dish; --")),
         Value("'é🍜' (multibyte)", "'é🍜'::text", chars=2),
+        # a 2-byte character across byte 20, where an error message may cut
+        Value("'x' and 30 x 'é'", "'x' || pg_catalog.repeat('é', 30)", chars=31),
         Value("1 MB of 'x'", "pg_catalog.repeat('x', %d)" % MEGABYTE, chars=MEGABYTE),
         Value("1 MB of md5 hex",
               "(SELECT pg_catalog.string_agg(pg_catalog.md5(i::text), '') "
