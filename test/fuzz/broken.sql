@@ -41,9 +41,9 @@ BEGIN
 END
 $$;
 
+-- EXECUTE stays granted to PUBLIC (no REVOKE below)
 CREATE FUNCTION foodorder.fuzz_broken_public() RETURNS integer
 LANGUAGE sql AS $$ SELECT 1 $$;
-GRANT USAGE ON SCHEMA foodorder TO PUBLIC;
 
 CREATE FUNCTION foodorder.fuzz_broken_terminate(x integer) RETURNS void
 LANGUAGE plpgsql AS $$
