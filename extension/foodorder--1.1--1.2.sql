@@ -37,13 +37,24 @@ REVOKE ALL ON FUNCTION foodorder.check_length(text, text, integer) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION foodorder.add_restaurant(name text, delivery_fee_cents integer DEFAULT 0)
 RETURNS bigint
-LANGUAGE sql VOLATILE STRICT
+LANGUAGE plpgsql VOLATILE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT foodorder.check_length('name', add_restaurant.name, 200);
+DECLARE
+    new_id bigint;
+BEGIN
+    PERFORM foodorder.check_length('name', name, 200);
+    -- 22023 like set_delivery_fee(), not the table's 23514
+    IF delivery_fee_cents < 0 THEN
+        RAISE EXCEPTION 'delivery fee must not be negative'
+            USING ERRCODE = '22023',
+                  DETAIL = format('%s cents were given.', delivery_fee_cents);
+    END IF;
     INSERT INTO foodorder.restaurant (name, delivery_fee_cents)
     VALUES (add_restaurant.name, add_restaurant.delivery_fee_cents)
-    RETURNING id
+    RETURNING id INTO new_id;
+    RETURN new_id;
+END
 $$;
 CREATE OR REPLACE FUNCTION foodorder.add_dish(
     restaurant  bigint,

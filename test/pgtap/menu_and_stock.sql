@@ -7,7 +7,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION foodorder;
-SELECT plan(70);
+SELECT plan(71);
 
 SELECT foodorder.add_restaurant('Noodle bar') AS r2 \gset
 SELECT foodorder.add_restaurant('Dumpling house') AS r3 \gset
@@ -255,7 +255,10 @@ SELECT is(pg_temp.outcome(format('SELECT foodorder.set_delivery_fee(%s, -1)', :r
 SELECT is(pg_temp.outcome('SELECT foodorder.set_delivery_fee(999, 100)'),
     '23503: restaurant 999 does not exist',
     'set_delivery_fee of an unknown restaurant: 23503, as open_day and add_dish do');
-SELECT is(pg_temp.written(), :'before', 'the refused set_delivery_fee calls wrote nothing');
+SELECT is(pg_temp.outcome('SELECT foodorder.add_restaurant(''Cheap'', -1)'),
+    '22023: delivery fee must not be negative / -1 cents were given.',
+    'add_restaurant with a fee of -1: 22023, as set_delivery_fee (1.2; 1.1 gave the table''s 23514)');
+SELECT is(pg_temp.written(), :'before', 'the refused set_delivery_fee and add_restaurant calls wrote nothing');
 
 SELECT * FROM finish();
 ROLLBACK;
