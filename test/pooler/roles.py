@@ -268,7 +268,8 @@ def login_roles():
     pids1 = {s[0][0] for s in seen}
     pids2 = {s[1][0] for s in seen}
     users = {s[0][1] for s in seen} | {s[1][1] for s in seen}
-    by_user = {p['user']: p['sv_active'] + p['sv_idle'] + p['sv_used'] for p in pools}
+    # server connections in any state (active, idle, used, tested, login...)
+    by_user = {p['user']: sum(v for k, v in p.items() if k.startswith('sv_')) for p in pools}
     ok = (len(pids1) == 1 and len(pids2) == 1 and pids1 != pids2 and gateway_pid not in pids1 | pids2
           and users == {L1, L2} and own1 and own2 and other1 == other2 == '42501'
           and by_user.get(L1, 0) >= 1 and by_user.get(L2, 0) >= 1)
