@@ -56,6 +56,7 @@ BEGIN
     RETURN new_id;
 END
 $$;
+
 CREATE OR REPLACE FUNCTION foodorder.add_dish(
     restaurant  bigint,
     name        text,
@@ -92,6 +93,7 @@ BEGIN
     RETURN new_id;
 END
 $$;
+
 CREATE OR REPLACE FUNCTION foodorder.add_customer(name text) RETURNS bigint
 LANGUAGE plpgsql VOLATILE STRICT SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -110,6 +112,7 @@ BEGIN
     RETURN new_id;
 END
 $$;
+
 CREATE OR REPLACE FUNCTION foodorder.add_address(customer bigint, detail text, label text DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -133,6 +136,7 @@ BEGIN
     RETURN new_id;
 END
 $$;
+
 CREATE OR REPLACE FUNCTION foodorder.cart_set(customer bigint, dish bigint, quantity integer)
 RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
