@@ -12,6 +12,11 @@
  * is what an UPDATE of stock needs anyway, and it does not block the
  * foreign-key checks of order lines that reference the dish.
  *
+ * From 1.2 a hot dish's slots are locked right after its row, before the
+ * next dish: the whole dish, with its stock added up.  That subquery's
+ * condition on l.hot is a one-time filter, so a dish that is not hot costs
+ * no probe of dish_slot.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -21,7 +26,8 @@
 
 #include "foodorder.h"
 
-static SPIPlanPtr lock_plan = NULL;
+static SPIPlanPtr lock_plan_1_1 = NULL;
+static SPIPlanPtr lock_plan_1_2 = NULL;
 
 /*
  * Lock the dishes with the given ids, which must be sorted ascending and
@@ -30,21 +36,39 @@ static SPIPlanPtr lock_plan = NULL;
  * SPI_connect().
  */
 void
-lock_dishes_ascending(ArrayType *sorted_ids)
+lock_dishes_ascending(ArrayType *sorted_ids, FoodorderVersion version)
 {
 	static Oid	argtypes[1] = {INT8ARRAYOID};
 	Datum		values[1];
+	SPIPlanPtr	plan;
+
+	if (version == FOODORDER_1_1)
+		plan = kept_plan(&lock_plan_1_1,
+						 "SELECT l.id, l.stock, l.price_cents, l.ctid,"
+						 "       l.restaurant_id, l.on_sale, l.name, false"
+						 "  FROM unnest($1) AS r(id),"
+						 "       LATERAL (SELECT d.id, d.stock, d.price_cents, d.ctid,"
+						 "                       d.restaurant_id, d.on_sale, d.name"
+						 "                  FROM foodorder.dish d WHERE d.id = r.id"
+						 "                   FOR NO KEY UPDATE) AS l",
+						 1, argtypes);
+	else
+		plan = kept_plan(&lock_plan_1_2,
+						 "SELECT l.id, l.stock + coalesce(h.stock, 0), l.price_cents, l.ctid,"
+						 "       l.restaurant_id, l.on_sale, l.name, l.hot"
+						 "  FROM unnest($1) AS r(id),"
+						 "       LATERAL (SELECT d.id, d.stock, d.price_cents, d.ctid,"
+						 "                       d.restaurant_id, d.on_sale, d.name, d.hot"
+						 "                  FROM foodorder.dish d WHERE d.id = r.id"
+						 "                   FOR NO KEY UPDATE) AS l,"
+						 "       LATERAL (SELECT sum(s.stock)::integer AS stock"
+						 "                  FROM (SELECT s.stock FROM foodorder.dish_slot s"
+						 "                         WHERE s.dish_id = l.id AND l.hot"
+						 "                         ORDER BY s.slot"
+						 "                           FOR NO KEY UPDATE) AS s) AS h",
+						 1, argtypes);
 
 	values[0] = PointerGetDatum(sorted_ids);
-	if (SPI_execute_plan(kept_plan(&lock_plan,
-								   "SELECT l.id, l.stock, l.price_cents, l.ctid,"
-								   "       l.restaurant_id, l.on_sale, l.name"
-								   "  FROM unnest($1) AS r(id),"
-								   "       LATERAL (SELECT d.id, d.stock, d.price_cents, d.ctid,"
-								   "                       d.restaurant_id, d.on_sale, d.name"
-								   "                  FROM foodorder.dish d WHERE d.id = r.id"
-								   "                   FOR NO KEY UPDATE) AS l",
-								   1, argtypes),
-						 values, NULL, false, 0) != SPI_OK_SELECT)
+	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "dish lock statement failed");
 }

@@ -27,6 +27,18 @@
 #define FOODORDER_MAX_LINES			100
 #define FOODORDER_MAX_REQUEST_KEY	100	/* characters */
 
+/*
+ * The SQL-level version a C entry point serves.  A database not yet
+ * updated calls the older entry points of the new library, whose
+ * statements must not name what the newer scripts add (pg_stat_statements
+ * does the same with its per-version functions).
+ */
+typedef enum FoodorderVersion
+{
+	FOODORDER_1_1,
+	FOODORDER_1_2				/* hot dishes: dish.hot, dish_slot */
+} FoodorderVersion;
+
 /* One line of an order: a dish and how many portions of it. */
 typedef struct OrderLine
 {
@@ -48,6 +60,8 @@ extern void order_request_from_arrays(ArrayType *dishes, ArrayType *quantities,
 extern ArrayType *order_request_dish_ids(const OrderRequest *req);
 extern ArrayType *order_request_quantities(const OrderRequest *req);
 extern void check_order_lines(int nlines, const char *what);
+extern ArrayType *int8_array(const int64 *values, int n);
+extern ArrayType *int4_array(const int32 *values, int n);
 
 /* caller.c */
 extern Oid	caller_role(void);
@@ -67,10 +81,18 @@ extern void check_is_staff_of(int64 restaurant_id);
 #define DISH_LOCK_RESTAURANT_ID	5
 #define DISH_LOCK_ON_SALE		6
 #define DISH_LOCK_NAME			7
-extern void lock_dishes_ascending(ArrayType *sorted_ids);
+#define DISH_LOCK_HOT			8	/* then DISH_LOCK_STOCK counts the slots */
+extern void lock_dishes_ascending(ArrayType *sorted_ids, FoodorderVersion version);
+
+/* hot_dish.c */
+extern bool take_from_hot_slot(int64 dish_id, int32 quantity,
+							   int32 *price, int64 *restaurant_id);
+extern void settle_hot_stock(ArrayType *dish_ids, ArrayType *stock_deltas,
+							 ArrayType *sold_deltas);
 
 /* stock_return.c */
-extern void return_stock(ArrayType *order_ids, const char *reason);
+extern void return_stock(ArrayType *order_ids, const char *reason,
+						 FoodorderVersion version);
 
 /* kept_plan.c */
 extern SPIPlanPtr kept_plan(SPIPlanPtr *cache, const char *sql,

@@ -171,3 +171,28 @@ order_request_quantities(const OrderRequest *req)
 	return construct_array(elems, req->nlines, INT4OID,
 						   sizeof(int32), true, TYPALIGN_INT);
 }
+
+/* A bigint[] of n values, for SPI. */
+ArrayType *
+int8_array(const int64 *values, int n)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		elems[i] = Int64GetDatum(values[i]);
+	return construct_array(elems, n, INT8OID,
+						   sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+}
+
+/* An integer[] of n values, for SPI. */
+ArrayType *
+int4_array(const int32 *values, int n)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		elems[i] = Int32GetDatum(values[i]);
+	return construct_array(elems, n, INT4OID, sizeof(int32), true, TYPALIGN_INT);
+}

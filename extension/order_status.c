@@ -39,6 +39,9 @@ PG_FUNCTION_INFO_V1(cancel_order);
 PG_FUNCTION_INFO_V1(mark_paid);
 PG_FUNCTION_INFO_V1(refund_order);
 PG_FUNCTION_INFO_V1(expire_orders);
+PG_FUNCTION_INFO_V1(reject_order_1_2);
+PG_FUNCTION_INFO_V1(cancel_order_1_2);
+PG_FUNCTION_INFO_V1(expire_orders_1_2);
 
 #define MAX_FROM 3
 
@@ -83,49 +86,64 @@ static SPIPlanPtr set_pay_status_plan = NULL;
 static SPIPlanPtr expire_lock_plan = NULL;
 static SPIPlanPtr expire_plan = NULL;
 
-static bool run_transition(int64 order_id, const Transition *t);
+static bool run_transition(int64 order_id, const Transition *t,
+						   FoodorderVersion version);
+static int	expire(Interval *older_than, FoodorderVersion version);
 static void permission_denied(int64 order_id, const Transition *t) pg_attribute_noreturn();
 
 Datum
 accept_order(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &accept_transition));
+	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &accept_transition, FOODORDER_1_1));
 }
 
 Datum
 reject_order(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &reject_transition));
+	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &reject_transition, FOODORDER_1_1));
 }
 
 Datum
 mark_ready(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &ready_transition));
+	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &ready_transition, FOODORDER_1_1));
 }
 
 Datum
 complete_order(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &complete_transition));
+	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &complete_transition, FOODORDER_1_1));
 }
 
 Datum
 cancel_order(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &cancel_transition));
+	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &cancel_transition, FOODORDER_1_1));
+}
+
+/* 1.2: the two that give stock back know hot dishes. */
+Datum
+reject_order_1_2(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &reject_transition, FOODORDER_1_2));
+}
+
+Datum
+cancel_order_1_2(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &cancel_transition, FOODORDER_1_2));
 }
 
 Datum
 mark_paid(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &paid_transition));
+	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &paid_transition, FOODORDER_1_1));
 }
 
 Datum
 refund_order(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &refund_transition));
+	PG_RETURN_BOOL(run_transition(PG_GETARG_INT64(0), &refund_transition, FOODORDER_1_1));
 }
 
 static void
@@ -155,7 +173,7 @@ state_in(const char *state, const char *const *states)
  * it.  Returns false if it already was in the target state.
  */
 static bool
-run_transition(int64 order_id, const Transition *t)
+run_transition(int64 order_id, const Transition *t, FoodorderVersion version)
 {
 	static Oid	lock_argtypes[1] = {INT8OID};
 	static Oid	set_argtypes[4] = {INT8OID, TEXTOID, TEXTOID, NAMEOID};
@@ -242,7 +260,7 @@ run_transition(int64 order_id, const Transition *t)
 
 		return_stock(construct_array(&id_datum, 1, INT8OID, sizeof(int64),
 									 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE),
-					 t->stock_reason);
+					 t->stock_reason, version);
 	}
 
 	values[0] = Int64GetDatum(order_id);
@@ -289,9 +307,20 @@ run_transition(int64 order_id, const Transition *t)
 Datum
 expire_orders(PG_FUNCTION_ARGS)
 {
+	PG_RETURN_INT32(expire(PG_GETARG_INTERVAL_P(0), FOODORDER_1_1));
+}
+
+Datum
+expire_orders_1_2(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(expire(PG_GETARG_INTERVAL_P(0), FOODORDER_1_2));
+}
+
+static int
+expire(Interval *older_than, FoodorderVersion version)
+{
 	static Oid	lock_argtypes[1] = {INTERVALOID};
 	static Oid	expire_argtypes[2] = {INT8ARRAYOID, NAMEOID};
-	Interval   *older_than = PG_GETARG_INTERVAL_P(0);
 	Interval	zero;
 	Datum		values[2];
 	Datum		order_ids;
@@ -325,10 +354,10 @@ expire_orders(PG_FUNCTION_ARGS)
 	if (isnull)
 	{
 		SPI_finish();
-		PG_RETURN_INT32(0);
+		return 0;
 	}
 
-	return_stock(DatumGetArrayTypeP(order_ids), "expire");
+	return_stock(DatumGetArrayTypeP(order_ids), "expire", version);
 
 	values[0] = order_ids;
 	values[1] = caller_name();
@@ -347,5 +376,5 @@ expire_orders(PG_FUNCTION_ARGS)
 	count = (int) SPI_processed;
 
 	SPI_finish();
-	PG_RETURN_INT32(count);
+	return count;
 }

@@ -26,10 +26,17 @@
  * used, whose order is then returned.  What is left (a missing, off-sale or
  * sold-out dish, two restaurants) the check of the locked rows reports.
  *
- * The hot dish's lock is held from the lock statement to commit, so that
+ * A dish's lock is held from the lock statement to commit, so that
  * stretch is kept short: after waiting for a row, the lock statement
  * rechecks only a tiny plan, and the write statement starts with a fresh
  * snapshot that already sees the rows it locked, so it never rechecks.
+ *
+ * From 1.2, the order statement also returns which of the dishes are hot.
+ * The lines are then taken one at a time in ascending dish id order: a
+ * hot dish's from one of its slots if one serves it (hot_dish.c), which
+ * writes it at once, any other dish's by the lock statement, which locks
+ * a hot dish whole, slots included.  The write statement then settles the
+ * hot dishes locked whole and writes the rest as before.
  *
  *-------------------------------------------------------------------------
  */
@@ -47,7 +54,9 @@
 #include "foodorder.h"
 
 PG_FUNCTION_INFO_V1(place_order_1_1);
+PG_FUNCTION_INFO_V1(place_order_1_2);
 PG_FUNCTION_INFO_V1(place_order_from_cart);
+PG_FUNCTION_INFO_V1(place_order_from_cart_1_2);
 
 /* The arguments of an order besides its lines. */
 typedef struct OrderOptions
@@ -60,31 +69,40 @@ typedef struct OrderOptions
 } OrderOptions;
 
 #define ORDER_NARGS 10
-static const char *const order_sql =
-"INSERT INTO foodorder.orders"
-"    (customer_id, restaurant_id, total_count, total_cents, delivery_fee_cents,"
-"     address_id, pay_method, request_key)"
-" SELECT $1, a.restaurant_id, $4, a.cents + f.fee, f.fee, $5, $6, $7"
-"  FROM (SELECT min(p.restaurant_id) AS restaurant_id,"
-"               max(p.restaurant_id) AS last_restaurant_id,"
-"               sum(r.quantity::bigint * p.price_cents) AS cents,"
-"               count(*) AS n"
-"          FROM unnest($2, $3) AS r(id, quantity),"
-"               LATERAL (SELECT d.price_cents, d.restaurant_id FROM foodorder.dish d"
-"                         WHERE d.id = r.id OFFSET 0) AS p) AS a,"
-"       LATERAL (SELECT CASE WHEN $5 IS NULL THEN 0 ELSE rs.delivery_fee_cents END AS fee"
-"                  FROM foodorder.restaurant rs WHERE rs.id = a.restaurant_id) AS f"
-" WHERE a.n = $8 AND a.restaurant_id = a.last_restaurant_id"
-"   AND EXISTS (SELECT FROM foodorder.customer c WHERE c.id = $1)"
-"   AND ($5 IS NULL OR EXISTS (SELECT FROM foodorder.address ad"
-"                               WHERE ad.id = $5 AND ad.customer_id = $1))"
-"   AND ($9 OR EXISTS (SELECT FROM foodorder.app_role WHERE role = $10)"
-"           OR EXISTS (SELECT FROM foodorder.customer_role"
-"                       WHERE role = $10 AND customer_id = $1))"
-" ON CONFLICT (customer_id, request_key) DO NOTHING"
-" RETURNING id, total_cents, delivery_fee_cents, restaurant_id";
+#define ORDER_SQL(more_returning) \
+"INSERT INTO foodorder.orders" \
+"    (customer_id, restaurant_id, total_count, total_cents, delivery_fee_cents," \
+"     address_id, pay_method, request_key)" \
+" SELECT $1, a.restaurant_id, $4, a.cents + f.fee, f.fee, $5, $6, $7" \
+"  FROM (SELECT min(p.restaurant_id) AS restaurant_id," \
+"               max(p.restaurant_id) AS last_restaurant_id," \
+"               sum(r.quantity::bigint * p.price_cents) AS cents," \
+"               count(*) AS n" \
+"          FROM unnest($2, $3) AS r(id, quantity)," \
+"               LATERAL (SELECT d.price_cents, d.restaurant_id FROM foodorder.dish d" \
+"                         WHERE d.id = r.id OFFSET 0) AS p) AS a," \
+"       LATERAL (SELECT CASE WHEN $5 IS NULL THEN 0 ELSE rs.delivery_fee_cents END AS fee" \
+"                  FROM foodorder.restaurant rs WHERE rs.id = a.restaurant_id) AS f" \
+" WHERE a.n = $8 AND a.restaurant_id = a.last_restaurant_id" \
+"   AND EXISTS (SELECT FROM foodorder.customer c WHERE c.id = $1)" \
+"   AND ($5 IS NULL OR EXISTS (SELECT FROM foodorder.address ad" \
+"                               WHERE ad.id = $5 AND ad.customer_id = $1))" \
+"   AND ($9 OR EXISTS (SELECT FROM foodorder.app_role WHERE role = $10)" \
+"           OR EXISTS (SELECT FROM foodorder.customer_role" \
+"                       WHERE role = $10 AND customer_id = $1))" \
+" ON CONFLICT (customer_id, request_key) DO NOTHING" \
+" RETURNING id, total_cents, delivery_fee_cents, restaurant_id" more_returning
 
-#define WRITE_NARGS 5
+static const char *const order_sql_1_1 = ORDER_SQL("");
+
+/* and which dishes are hot, one index probe each */
+static const char *const order_sql_1_2 = ORDER_SQL(
+", ARRAY(SELECT r.id FROM unnest($2) AS r(id),"
+"        LATERAL (SELECT FROM foodorder.dish d"
+"                  WHERE d.id = r.id AND d.hot OFFSET 0) AS h)");
+
+/* $2-$4: the lines written to dish rows; $5-$7: every line */
+#define WRITE_NARGS 7
 static const char *const write_sql =
 "WITH upd AS ("
 "    UPDATE foodorder.dish d"
@@ -95,11 +113,27 @@ static const char *const write_sql =
 "), items AS ("
 "    INSERT INTO foodorder.order_item (order_id, dish_id, quantity, price_cents)"
 "    SELECT $1, l.dish_id, l.quantity, l.price_cents"
-"      FROM unnest($3, $4, $5) AS l(dish_id, quantity, price_cents)"
+"      FROM unnest($5, $6, $7) AS l(dish_id, quantity, price_cents)"
 ")"
 "SELECT count(*) FROM upd";
 
-static SPIPlanPtr order_plan = NULL;
+/* How a line, once checked, is written. */
+typedef enum LineWrite
+{
+	LINE_DISH_ROW,				/* the locked dish row's stock and sold */
+	LINE_HOT_SETTLE,			/* a hot dish locked whole: settle_hot_stock() */
+	LINE_HOT_TAKEN				/* taken from a hot slot, written already */
+} LineWrite;
+
+typedef struct CheckedLine
+{
+	LineWrite	how;
+	int32		price;
+	Datum		tid;			/* LINE_DISH_ROW: the locked row */
+} CheckedLine;
+
+static SPIPlanPtr order_plan_1_1 = NULL;
+static SPIPlanPtr order_plan_1_2 = NULL;
 static SPIPlanPtr write_plan = NULL;
 static SPIPlanPtr total_plan = NULL;
 static SPIPlanPtr customer_exists_plan = NULL;
@@ -109,7 +143,17 @@ static SPIPlanPtr order_lines_plan = NULL;
 static SPIPlanPtr cart_plan = NULL;
 static SPIPlanPtr cart_delete_plan = NULL;
 
-static int64 place(const OrderOptions *opt, const OrderRequest *req, bool from_cart);
+static Datum place_order_args(FunctionCallInfo fcinfo, FoodorderVersion version);
+static Datum place_order_cart(FunctionCallInfo fcinfo, FoodorderVersion version);
+static int64 place(const OrderOptions *opt, const OrderRequest *req, bool from_cart,
+				   FoodorderVersion version);
+static void check_locked_lines(const OrderRequest *req, int from, int to,
+							   int64 *restaurant, CheckedLine *checked);
+static void check_restaurant(const OrderRequest *req, int line, int64 dish_restaurant,
+							 int64 *restaurant);
+static ArrayType *line_dish_ids(const OrderRequest *req, int from, int to);
+static void write_lines(int64 order_id, const OrderRequest *req,
+						const CheckedLine *checked);
 static int64 explain_no_order(const OrderOptions *opt, const OrderRequest *req);
 static void check_customer_exists(int64 customer_id);
 static int64 order_for_request_key(const OrderOptions *opt, const OrderRequest *req);
@@ -120,6 +164,30 @@ static void check_request_key(text *request_key);
 
 Datum
 place_order_1_1(PG_FUNCTION_ARGS)
+{
+	return place_order_args(fcinfo, FOODORDER_1_1);
+}
+
+Datum
+place_order_1_2(PG_FUNCTION_ARGS)
+{
+	return place_order_args(fcinfo, FOODORDER_1_2);
+}
+
+Datum
+place_order_from_cart(PG_FUNCTION_ARGS)
+{
+	return place_order_cart(fcinfo, FOODORDER_1_1);
+}
+
+Datum
+place_order_from_cart_1_2(PG_FUNCTION_ARGS)
+{
+	return place_order_cart(fcinfo, FOODORDER_1_2);
+}
+
+static Datum
+place_order_args(FunctionCallInfo fcinfo, FoodorderVersion version)
 {
 	OrderOptions opt;
 	OrderRequest req;
@@ -139,7 +207,7 @@ place_order_1_1(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	order_id = place(&opt, &req, false);
+	order_id = place(&opt, &req, false, version);
 	SPI_finish();
 
 	PG_RETURN_INT64(order_id);
@@ -149,8 +217,8 @@ place_order_1_1(PG_FUNCTION_ARGS)
  * Order what is in the cart.  The cart rows are locked first, so a
  * concurrent cart_set() waits, and exactly the rows ordered are deleted.
  */
-Datum
-place_order_from_cart(PG_FUNCTION_ARGS)
+static Datum
+place_order_cart(FunctionCallInfo fcinfo, FoodorderVersion version)
 {
 	static Oid	cart_argtypes[1] = {INT8OID};
 	OrderOptions opt;
@@ -212,7 +280,7 @@ place_order_from_cart(PG_FUNCTION_ARGS)
 					 errhint("Add dishes with foodorder.cart_set() first.")));
 	}
 	else
-		order_id = place(&opt, &req, true);
+		order_id = place(&opt, &req, true, version);
 
 	SPI_finish();
 
@@ -277,21 +345,20 @@ check_pay_method(text *pay_method)
 
 /* Place the order; inside SPI_connect(). */
 static int64
-place(const OrderOptions *opt, const OrderRequest *req, bool from_cart)
+place(const OrderOptions *opt, const OrderRequest *req, bool from_cart,
+	  FoodorderVersion version)
 {
 	static Oid	order_argtypes[ORDER_NARGS] = {
 		INT8OID, INT8ARRAYOID, INT4ARRAYOID, INT4OID, INT8OID, TEXTOID, TEXTOID,
 		INT8OID, BOOLOID, REGROLEOID
 	};
-	static Oid	write_argtypes[WRITE_NARGS] = {
-		INT8OID, TIDARRAYOID, INT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID
-	};
 	static Oid	total_argtypes[2] = {INT8OID, INT8OID};
 	static Oid	cart_delete_argtypes[2] = {INT8OID, INT8ARRAYOID};
 	ArrayType  *dish_ids = order_request_dish_ids(req);
 	ArrayType  *quantities = order_request_quantities(req);
-	Datum	   *prices = palloc(sizeof(Datum) * req->nlines);
-	Datum	   *tids = palloc(sizeof(Datum) * req->nlines);
+	CheckedLine *checked = palloc(sizeof(CheckedLine) * req->nlines);
+	bool	   *hot = palloc0(sizeof(bool) * req->nlines);
+	bool		any_hot = false;
 	Datum		values[ORDER_NARGS];
 	char		nulls[ORDER_NARGS];
 	int64		order_id = 0;
@@ -301,7 +368,6 @@ place(const OrderOptions *opt, const OrderRequest *req, bool from_cart)
 	int64		restaurant = 0;
 	int64		total_cents;
 	bool		isnull;
-	uint64		row;
 	int			line;
 
 	/* The order row first, before any dish is locked. */
@@ -319,7 +385,11 @@ place(const OrderOptions *opt, const OrderRequest *req, bool from_cart)
 	values[7] = Int64GetDatum((int64) req->nlines);
 	values[8] = BoolGetDatum(caller_is_trusted());
 	values[9] = ObjectIdGetDatum(caller_role());
-	if (SPI_execute_plan(kept_plan(&order_plan, order_sql, ORDER_NARGS, order_argtypes),
+	if (SPI_execute_plan(version == FOODORDER_1_1 ?
+						 kept_plan(&order_plan_1_1, order_sql_1_1,
+								   ORDER_NARGS, order_argtypes) :
+						 kept_plan(&order_plan_1_2, order_sql_1_2,
+								   ORDER_NARGS, order_argtypes),
 						 values, nulls, false, 0) != SPI_OK_INSERT_RETURNING)
 		elog(ERROR, "order insert statement failed");
 	if (SPI_processed == 1)
@@ -331,6 +401,22 @@ place(const OrderOptions *opt, const OrderRequest *req, bool from_cart)
 		order_total = DatumGetInt64(SPI_getbinval(tuple, tupdesc, 2, &isnull));
 		delivery_fee = DatumGetInt32(SPI_getbinval(tuple, tupdesc, 3, &isnull));
 		order_restaurant = DatumGetInt64(SPI_getbinval(tuple, tupdesc, 4, &isnull));
+		if (version >= FOODORDER_1_2)
+		{
+			ArrayType  *hot_ids = DatumGetArrayTypeP(SPI_getbinval(tuple, tupdesc, 5,
+																   &isnull));
+			int			nhot = ArrayGetNItems(ARR_NDIM(hot_ids), ARR_DIMS(hot_ids));
+			int64	   *ids = (int64 *) ARR_DATA_PTR(hot_ids);
+			int			h = 0;
+
+			/* both lists ascend */
+			for (line = 0; line < req->nlines && h < nhot; line++)
+				if (req->lines[line].dish_id == ids[h])
+				{
+					hot[line] = any_hot = true;
+					h++;
+				}
+		}
 	}
 	else
 	{
@@ -340,67 +426,41 @@ place(const OrderOptions *opt, const OrderRequest *req, bool from_cart)
 			return earlier;
 	}
 
-	lock_dishes_ascending(dish_ids);
-
 	/*
-	 * Check every line against the locked rows.  Both lists are sorted by
-	 * dish id, so the first line without its row is an unknown dish; the
-	 * first failure in id order is the one reported.
+	 * Lock and check every line.  The first failure in dish id order is the
+	 * one reported.  Without a hot dish, one statement locks them all.
 	 */
-	total_cents = delivery_fee;
-	row = 0;
-	for (line = 0; line < req->nlines; line++)
+	if (!any_hot)
 	{
-		const OrderLine *l = &req->lines[line];
-		HeapTuple	tuple = row < SPI_processed ? SPI_tuptable->vals[row] : NULL;
-		TupleDesc	tupdesc = SPI_tuptable->tupdesc;
-		int64		dish_restaurant;
-		int32		stock;
-		int32		price;
+		lock_dishes_ascending(dish_ids, version);
+		check_locked_lines(req, 0, req->nlines, &restaurant, checked);
+	}
+	else
+	{
+		line = 0;
+		while (line < req->nlines)
+		{
+			const OrderLine *l = &req->lines[line];
+			int64		dish_restaurant;
+			int			to;
 
-		CHECK_FOR_INTERRUPTS();
-		if (tuple == NULL ||
-			DatumGetInt64(SPI_getbinval(tuple, tupdesc, DISH_LOCK_ID, &isnull)) != l->dish_id)
-			ereport(ERROR,
-					(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-					 errmsg("dish " INT64_FORMAT " does not exist", l->dish_id)));
-		dish_restaurant = DatumGetInt64(SPI_getbinval(tuple, tupdesc,
-													  DISH_LOCK_RESTAURANT_ID, &isnull));
-		if (line == 0)
-			restaurant = dish_restaurant;
-		else if (dish_restaurant != restaurant)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("an order cannot have dishes of more than one restaurant"),
-					 errdetail("Dish " INT64_FORMAT " is from restaurant " INT64_FORMAT
-							   ", dish " INT64_FORMAT " from restaurant " INT64_FORMAT ".",
-							   req->lines[0].dish_id, restaurant,
-							   l->dish_id, dish_restaurant),
-					 errhint("Place one order per restaurant.")));
-		if (!DatumGetBool(SPI_getbinval(tuple, tupdesc, DISH_LOCK_ON_SALE, &isnull)))
-			ereport(ERROR,
-					(errcode(ERRCODE_FOODORDER_NOT_ON_SALE),
-					 errmsg("dish " INT64_FORMAT " is not on sale", l->dish_id),
-					 errdetail("Dish " INT64_FORMAT " (%s) has been taken off the menu.",
-							   l->dish_id,
-							   TextDatumGetCString(SPI_getbinval(tuple, tupdesc,
-																 DISH_LOCK_NAME,
-																 &isnull)))));
-		stock = DatumGetInt32(SPI_getbinval(tuple, tupdesc, DISH_LOCK_STOCK, &isnull));
-		price = DatumGetInt32(SPI_getbinval(tuple, tupdesc, DISH_LOCK_PRICE, &isnull));
-		if (stock < l->quantity)
-			ereport(ERROR,
-					(errcode(ERRCODE_FOODORDER_INSUFFICIENT_STOCK),
-					 errmsg("insufficient stock for dish " INT64_FORMAT,
-							l->dish_id),
-					 errdetail("Not enough portions left: dish " INT64_FORMAT
-							   " has %d left, %d requested.",
-							   l->dish_id, stock, l->quantity)));
-		/* quantities sum to at most INT32_MAX, so this cannot overflow */
-		total_cents += (int64) l->quantity * price;
-		prices[line] = Int32GetDatum(price);
-		tids[line] = SPI_getbinval(tuple, tupdesc, DISH_LOCK_CTID, &isnull);
-		row++;
+			CHECK_FOR_INTERRUPTS();
+			if (hot[line] &&
+				take_from_hot_slot(l->dish_id, l->quantity, &checked[line].price,
+								   &dish_restaurant))
+			{
+				check_restaurant(req, line, dish_restaurant, &restaurant);
+				checked[line].how = LINE_HOT_TAKEN;
+				line++;
+				continue;
+			}
+			/* this dish whole, and the dishes up to the next hot one */
+			for (to = line + 1; to < req->nlines && !hot[to]; to++)
+				;
+			lock_dishes_ascending(line_dish_ids(req, line, to), version);
+			check_locked_lines(req, line, to, &restaurant, checked);
+			line = to;
+		}
 	}
 
 	/*
@@ -414,23 +474,12 @@ place(const OrderOptions *opt, const OrderRequest *req, bool from_cart)
 				 errmsg("could not place order due to a concurrent change"),
 				 errhint("Retry the order.")));
 
-	/* Write.  A fresh snapshot: it sees the rows just locked. */
-	values[0] = Int64GetDatum(order_id);
-	values[1] = PointerGetDatum(construct_array(tids, req->nlines, TIDOID,
-												sizeof(ItemPointerData), false,
-												TYPALIGN_SHORT));
-	values[2] = PointerGetDatum(dish_ids);
-	values[3] = PointerGetDatum(quantities);
-	values[4] = PointerGetDatum(construct_array(prices, req->nlines, INT4OID,
-												sizeof(int32), true, TYPALIGN_INT));
-	if (execute_kept_plan_by_index(kept_plan(&write_plan, write_sql,
-											 WRITE_NARGS, write_argtypes),
-								   values, NULL) != SPI_OK_SELECT ||
-		SPI_processed != 1)
-		elog(ERROR, "order write statement failed");
-	if (DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-									SPI_tuptable->tupdesc, 1, &isnull)) != req->nlines)
-		elog(ERROR, "order write statement updated the wrong number of dishes");
+	total_cents = delivery_fee;
+	for (line = 0; line < req->nlines; line++)
+		/* quantities sum to at most INT32_MAX, so this cannot overflow */
+		total_cents += (int64) req->lines[line].quantity * checked[line].price;
+
+	write_lines(order_id, req, checked);
 
 	/* A price changed between the order statement and the lock. */
 	if (total_cents != order_total)
@@ -460,6 +509,170 @@ place(const OrderOptions *opt, const OrderRequest *req, bool from_cart)
 	}
 
 	return order_id;
+}
+
+/*
+ * Check lines from .. to-1 against the rows the lock statement left in
+ * SPI_tuptable, for those lines' dishes.  Both lists are sorted by dish
+ * id, so the first line without its row is an unknown dish.
+ */
+static void
+check_locked_lines(const OrderRequest *req, int from, int to,
+				   int64 *restaurant, CheckedLine *checked)
+{
+	uint64		row = 0;
+	int			line;
+	bool		isnull;
+
+	for (line = from; line < to; line++)
+	{
+		const OrderLine *l = &req->lines[line];
+		HeapTuple	tuple = row < SPI_processed ? SPI_tuptable->vals[row] : NULL;
+		TupleDesc	tupdesc = SPI_tuptable->tupdesc;
+		int32		stock;
+
+		CHECK_FOR_INTERRUPTS();
+		if (tuple == NULL ||
+			DatumGetInt64(SPI_getbinval(tuple, tupdesc, DISH_LOCK_ID, &isnull)) != l->dish_id)
+			ereport(ERROR,
+					(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+					 errmsg("dish " INT64_FORMAT " does not exist", l->dish_id)));
+		check_restaurant(req, line,
+						 DatumGetInt64(SPI_getbinval(tuple, tupdesc,
+													 DISH_LOCK_RESTAURANT_ID, &isnull)),
+						 restaurant);
+		if (!DatumGetBool(SPI_getbinval(tuple, tupdesc, DISH_LOCK_ON_SALE, &isnull)))
+			ereport(ERROR,
+					(errcode(ERRCODE_FOODORDER_NOT_ON_SALE),
+					 errmsg("dish " INT64_FORMAT " is not on sale", l->dish_id),
+					 errdetail("Dish " INT64_FORMAT " (%s) has been taken off the menu.",
+							   l->dish_id,
+							   TextDatumGetCString(SPI_getbinval(tuple, tupdesc,
+																 DISH_LOCK_NAME,
+																 &isnull)))));
+		stock = DatumGetInt32(SPI_getbinval(tuple, tupdesc, DISH_LOCK_STOCK, &isnull));
+		if (stock < l->quantity)
+			ereport(ERROR,
+					(errcode(ERRCODE_FOODORDER_INSUFFICIENT_STOCK),
+					 errmsg("insufficient stock for dish " INT64_FORMAT,
+							l->dish_id),
+					 errdetail("Not enough portions left: dish " INT64_FORMAT
+							   " has %d left, %d requested.",
+							   l->dish_id, stock, l->quantity)));
+		checked[line].price = DatumGetInt32(SPI_getbinval(tuple, tupdesc,
+														  DISH_LOCK_PRICE, &isnull));
+		if (DatumGetBool(SPI_getbinval(tuple, tupdesc, DISH_LOCK_HOT, &isnull)))
+			checked[line].how = LINE_HOT_SETTLE;
+		else
+		{
+			checked[line].how = LINE_DISH_ROW;
+			checked[line].tid = SPI_getbinval(tuple, tupdesc, DISH_LOCK_CTID, &isnull);
+		}
+		row++;
+	}
+}
+
+/* The dish ids of lines from .. to-1. */
+static ArrayType *
+line_dish_ids(const OrderRequest *req, int from, int to)
+{
+	int64	   *ids = palloc(sizeof(int64) * Max(to - from, 1));
+	int			line;
+
+	for (line = from; line < to; line++)
+		ids[line - from] = req->lines[line].dish_id;
+	return int8_array(ids, to - from);
+}
+
+/* The first line's dish sets the order's restaurant; every other must match. */
+static void
+check_restaurant(const OrderRequest *req, int line, int64 dish_restaurant,
+				 int64 *restaurant)
+{
+	if (line == 0)
+		*restaurant = dish_restaurant;
+	else if (dish_restaurant != *restaurant)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("an order cannot have dishes of more than one restaurant"),
+				 errdetail("Dish " INT64_FORMAT " is from restaurant " INT64_FORMAT
+						   ", dish " INT64_FORMAT " from restaurant " INT64_FORMAT ".",
+						   req->lines[0].dish_id, *restaurant,
+						   req->lines[line].dish_id, dish_restaurant),
+				 errhint("Place one order per restaurant.")));
+}
+
+/*
+ * Write the checked lines: settle the hot dishes locked whole, decrease
+ * the stock of the locked dish rows (finding them by ctid, which cannot
+ * change while we hold the lock; a fresh snapshot sees the rows just
+ * locked), and insert every line.
+ */
+static void
+write_lines(int64 order_id, const OrderRequest *req, const CheckedLine *checked)
+{
+	static Oid	write_argtypes[WRITE_NARGS] = {
+		INT8OID, TIDARRAYOID, INT8ARRAYOID, INT4ARRAYOID,
+		INT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID
+	};
+	int			n = req->nlines;
+	Datum	   *tids = palloc(sizeof(Datum) * n);
+	int64	   *row_ids = palloc(sizeof(int64) * n);
+	int32	   *row_qty = palloc(sizeof(int32) * n);
+	int64	   *hot_ids = palloc(sizeof(int64) * n);
+	int32	   *hot_take = palloc(sizeof(int32) * n);
+	int32	   *hot_sold = palloc(sizeof(int32) * n);
+	int64	   *ids = palloc(sizeof(int64) * n);
+	int32	   *qty = palloc(sizeof(int32) * n);
+	int32	   *prices = palloc(sizeof(int32) * n);
+	int			nrows = 0;
+	int			nhot = 0;
+	Datum		values[WRITE_NARGS];
+	bool		isnull;
+	int			line;
+
+	for (line = 0; line < n; line++)
+	{
+		const OrderLine *l = &req->lines[line];
+
+		ids[line] = l->dish_id;
+		qty[line] = l->quantity;
+		prices[line] = checked[line].price;
+		if (checked[line].how == LINE_DISH_ROW)
+		{
+			tids[nrows] = checked[line].tid;
+			row_ids[nrows] = l->dish_id;
+			row_qty[nrows++] = l->quantity;
+		}
+		else if (checked[line].how == LINE_HOT_SETTLE)
+		{
+			hot_ids[nhot] = l->dish_id;
+			hot_take[nhot] = -l->quantity;
+			hot_sold[nhot++] = l->quantity;
+		}
+	}
+
+	if (nhot > 0)
+		settle_hot_stock(int8_array(hot_ids, nhot), int4_array(hot_take, nhot),
+						 int4_array(hot_sold, nhot));
+
+	values[0] = Int64GetDatum(order_id);
+	values[1] = PointerGetDatum(construct_array(tids, nrows, TIDOID,
+												sizeof(ItemPointerData), false,
+												TYPALIGN_SHORT));
+	values[2] = PointerGetDatum(int8_array(row_ids, nrows));
+	values[3] = PointerGetDatum(int4_array(row_qty, nrows));
+	values[4] = PointerGetDatum(int8_array(ids, n));
+	values[5] = PointerGetDatum(int4_array(qty, n));
+	values[6] = PointerGetDatum(int4_array(prices, n));
+	if (execute_kept_plan_by_index(kept_plan(&write_plan, write_sql,
+											 WRITE_NARGS, write_argtypes),
+								   values, NULL) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "order write statement failed");
+	if (DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+									SPI_tuptable->tupdesc, 1, &isnull)) != nrows)
+		elog(ERROR, "order write statement updated the wrong number of dishes");
 }
 
 /*

@@ -5,6 +5,8 @@
  *	  cancelled, rejected and expired orders, and foodorder.restock().
  *	  Both lock the dish rows in ascending id order, as place_order does,
  *	  and record each change in foodorder.stock_change with its reason.
+ *	  A hot dish is locked whole and its stock settled over its slots
+ *	  again (hot_dish.c), so stock_after is exact for it too.
  *
  *-------------------------------------------------------------------------
  */
@@ -13,41 +15,51 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 
 #include "foodorder.h"
 
 PG_FUNCTION_INFO_V1(restock);
+PG_FUNCTION_INFO_V1(restock_1_2);
 
 static SPIPlanPtr returned_lines_plan = NULL;
 static SPIPlanPtr give_back_plan = NULL;
 static SPIPlanPtr restock_plan = NULL;
+static SPIPlanPtr restock_hot_plan = NULL;
+
+static Datum restock_dish(FunctionCallInfo fcinfo, FoodorderVersion version);
 
 /*
  * The stock_change row of each (order, dish) records the stock right after
  * that order's portions came back, as if the orders were given back one by
- * one in id order: the final stock less what later orders gave back.
+ * one in id order: the final stock less what later orders gave back.  The
+ * hot dishes $6, settled already, had the final stock $7.
  */
-#define GIVE_BACK_NARGS 5
+#define GIVE_BACK_NARGS 7
 static const char *const give_back_sql =
 "WITH upd AS ("
 "    UPDATE foodorder.dish d"
 "       SET stock = d.stock + r.quantity, sold = d.sold - r.quantity"
 "      FROM unnest($1, $2) AS r(id, quantity)"
-"     WHERE d.id = r.id"
+"     WHERE d.id = r.id AND d.id <> ALL ($6)"
 "    RETURNING d.id, d.stock"
+"), after AS ("
+"    SELECT id, stock FROM upd"
+"    UNION ALL"
+"    SELECT id, stock FROM unnest($6, $7) AS h(id, stock)"
 "), logged AS ("
 "    INSERT INTO foodorder.stock_change"
 "        (dish_id, delta, stock_after, reason, order_id, changed_by)"
 "    SELECT i.dish_id, i.quantity,"
-"           upd.stock - coalesce(sum(i.quantity) OVER ("
+"           after.stock - coalesce(sum(i.quantity) OVER ("
 "               PARTITION BY i.dish_id ORDER BY i.order_id DESC"
 "               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),"
 "           $3, i.order_id, $4"
-"      FROM foodorder.order_item i JOIN upd ON upd.id = i.dish_id"
+"      FROM foodorder.order_item i JOIN after ON after.id = i.dish_id"
 "     WHERE i.order_id = ANY ($5)"
 ")"
-"SELECT count(*) FROM upd";
+"SELECT count(*) FROM after";
 
 /*
  * Give back to stock what the given orders took, and take it off sold.
@@ -56,17 +68,23 @@ static const char *const give_back_sql =
  * Must be called inside SPI_connect().
  */
 void
-return_stock(ArrayType *order_ids, const char *reason)
+return_stock(ArrayType *order_ids, const char *reason, FoodorderVersion version)
 {
 	static Oid	lines_argtypes[1] = {INT8ARRAYOID};
 	static Oid	give_back_argtypes[GIVE_BACK_NARGS] = {
-		INT8ARRAYOID, INT8ARRAYOID, TEXTOID, NAMEOID, INT8ARRAYOID
+		INT8ARRAYOID, INT8ARRAYOID, TEXTOID, NAMEOID, INT8ARRAYOID,
+		INT8ARRAYOID, INT4ARRAYOID
 	};
 	Datum		values[GIVE_BACK_NARGS];
 	ArrayType  *dish_ids;
 	ArrayType  *quantities;
 	int			ndishes;
+	int64	   *hot_ids;
+	int32	   *hot_back;
+	int32	   *hot_stock;
+	int			nhot = 0;
 	bool		isnull;
+	uint64		row;
 
 	/* What the orders took, per dish, in ascending dish id order. */
 	values[0] = PointerGetDatum(order_ids);
@@ -89,15 +107,54 @@ return_stock(ArrayType *order_ids, const char *reason)
 												  SPI_tuptable->tupdesc, 2, &isnull));
 	ndishes = ArrayGetNItems(ARR_NDIM(dish_ids), ARR_DIMS(dish_ids));
 
-	lock_dishes_ascending(dish_ids);
+	lock_dishes_ascending(dish_ids, version);
 	if (SPI_processed != ndishes)
 		elog(ERROR, "a dish of an order line is missing");
+
+	/* The hot dishes, locked whole: settle them with their portions back. */
+	hot_ids = palloc(sizeof(int64) * ndishes);
+	hot_back = palloc(sizeof(int32) * ndishes);
+	hot_stock = palloc(sizeof(int32) * ndishes);
+	for (row = 0; row < SPI_processed; row++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc,
+									   DISH_LOCK_HOT, &isnull)))
+		{
+			hot_ids[nhot] = ((int64 *) ARR_DATA_PTR(dish_ids))[row];
+			hot_back[nhot++] = ((int32 *) ARR_DATA_PTR(quantities))[row];
+		}
+	}
+	if (nhot > 0)
+	{
+		int			i;
+
+		for (i = 0; i < nhot; i++)
+			hot_stock[i] = -hot_back[i];
+		settle_hot_stock(int8_array(hot_ids, nhot), int4_array(hot_back, nhot),
+						 int4_array(hot_stock, nhot));
+		/* now each dish's stock after, in the order of hot_ids */
+		for (row = 0; row < SPI_processed; row++)
+		{
+			int64		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[row],
+														 SPI_tuptable->tupdesc, 1,
+														 &isnull));
+
+			for (i = 0; i < nhot; i++)
+				if (hot_ids[i] == id)
+					hot_stock[i] = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[row],
+															   SPI_tuptable->tupdesc,
+															   2, &isnull));
+		}
+	}
 
 	values[0] = PointerGetDatum(dish_ids);
 	values[1] = PointerGetDatum(quantities);
 	values[2] = CStringGetTextDatum(reason);
 	values[3] = caller_name();
 	values[4] = PointerGetDatum(order_ids);
+	values[5] = PointerGetDatum(int8_array(hot_ids, nhot));
+	values[6] = PointerGetDatum(int4_array(hot_stock, nhot));
 	if (execute_kept_plan_by_index(kept_plan(&give_back_plan, give_back_sql,
 											 GIVE_BACK_NARGS, give_back_argtypes),
 								   values, NULL) != SPI_OK_SELECT ||
@@ -113,6 +170,18 @@ return_stock(ArrayType *order_ids, const char *reason)
  */
 Datum
 restock(PG_FUNCTION_ARGS)
+{
+	return restock_dish(fcinfo, FOODORDER_1_1);
+}
+
+Datum
+restock_1_2(PG_FUNCTION_ARGS)
+{
+	return restock_dish(fcinfo, FOODORDER_1_2);
+}
+
+static Datum
+restock_dish(FunctionCallInfo fcinfo, FoodorderVersion version)
 {
 	static Oid	argtypes[3] = {INT8OID, INT4OID, NAMEOID};
 	int64		dish_id = PG_GETARG_INT64(0);
@@ -132,8 +201,7 @@ restock(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
-	lock_dishes_ascending(construct_array(&id_datum, 1, INT8OID, sizeof(int64),
-										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	lock_dishes_ascending(int8_array(&dish_id, 1), version);
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
@@ -154,7 +222,25 @@ restock(PG_FUNCTION_ARGS)
 	values[0] = id_datum;
 	values[1] = Int32GetDatum(quantity);
 	values[2] = caller_name();
-	if (SPI_execute_plan(kept_plan(&restock_plan,
+	if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+								   DISH_LOCK_HOT, &isnull)))
+	{
+		int32		no_sold = 0;
+
+		settle_hot_stock(int8_array(&dish_id, 1), int4_array(&quantity, 1),
+						 int4_array(&no_sold, 1));
+		if (SPI_execute_plan(kept_plan(&restock_hot_plan,
+									   "INSERT INTO foodorder.stock_change"
+									   "    (dish_id, delta, stock_after, reason, changed_by)"
+									   "SELECT $1, $2, stock, 'restock', $3"
+									   "  FROM foodorder.menu WHERE id = $1"
+									   " RETURNING stock_after",
+									   3, argtypes),
+							 values, NULL, false, 0) != SPI_OK_INSERT_RETURNING ||
+			SPI_processed != 1)
+			elog(ERROR, "restock statement failed");
+	}
+	else if (SPI_execute_plan(kept_plan(&restock_plan,
 								   "WITH upd AS ("
 								   "    UPDATE foodorder.dish SET stock = stock + $2"
 								   "     WHERE id = $1 RETURNING id, stock"

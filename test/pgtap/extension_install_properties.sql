@@ -36,7 +36,7 @@ SELECT throws_ok(
     'ALTER EXTENSION foodorder SET SCHEMA public',
     '0A000', NULL, 'ALTER EXTENSION foodorder SET SCHEMA is refused');
 
--- Members: the thirteen tables and the 42 functions of 1.2 belong to the extension.
+-- Members: the fourteen tables and the 46 functions of 1.2 belong to the extension.
 SELECT set_eq(
     $$SELECT pg_catalog.pg_describe_object(d.classid, d.objid, 0)
         FROM pg_catalog.pg_depend d
@@ -52,6 +52,7 @@ SELECT set_eq(
              ('table foodorder.status_change'), ('table foodorder.cart_item'),
              ('table foodorder.app_role'), ('table foodorder.customer_role'),
              ('table foodorder.staff_role'), ('table foodorder.orders_1_0_values'),
+             ('table foodorder.dish_slot'),
              ('function foodorder.place_order(bigint,bigint[],integer[],bigint,text,text)'),
              ('function foodorder.place_order_from_cart(bigint,bigint,text,text)'),
              ('function foodorder.calling_role()'),
@@ -93,8 +94,12 @@ SELECT set_eq(
              ('function foodorder.revoke_customer(name)'),
              ('function foodorder.grant_staff(name,bigint)'),
              ('function foodorder.revoke_staff(name,bigint)'),
-             ('function foodorder.check_length(text,text,integer)')$$,
-    'the extension owns exactly its thirteen tables and 42 functions');
+             ('function foodorder.check_length(text,text,integer)'),
+             ('function foodorder.set_hot(bigint,boolean)'),
+             ('function foodorder.lock_hot_slots(bigint)'),
+             ('function foodorder.settle_hot_stock(bigint[],integer[],integer[])'),
+             ('function foodorder.role_kind_privileges_1_1()')$$,
+    'the extension owns exactly its fourteen tables and 46 functions');
 
 -- pg_dump keeps the data of the tables (pg_extension_config_dump).  The
 -- identity sequences behind their ids need the same marking, or a
@@ -106,12 +111,12 @@ SELECT set_eq(
     $$SELECT 'foodorder.' || t FROM unnest(ARRAY['dish', 'customer', 'orders', 'order_item',
                                  'restaurant', 'stock_change', 'address', 'status_change',
                                  'cart_item', 'app_role', 'customer_role', 'staff_role',
-                                 'orders_1_0_values']) AS t
+                                 'orders_1_0_values', 'dish_slot']) AS t
       UNION ALL
       SELECT pg_catalog.pg_get_serial_sequence('foodorder.' || t, 'id')
         FROM unnest(ARRAY['dish', 'customer', 'orders', 'restaurant', 'stock_change',
                           'address', 'status_change']) AS t$$,
-    'pg_dump keeps the thirteen tables and the identity sequences of the seven with an id');
+    'pg_dump keeps the fourteen tables and the identity sequences of the seven with an id');
 -- ... every row, except the default restaurant, which the update script makes.
 SELECT results_eq(
     $$SELECT c::regclass::text, w COLLATE "default" FROM pg_catalog.pg_extension e,

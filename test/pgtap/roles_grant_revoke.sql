@@ -55,7 +55,7 @@ CREATE TEMP TABLE kind_privilege (kind text, privilege text);
 INSERT INTO kind_privilege
 SELECT k, p
   FROM unnest(ARRAY['app', 'customer', 'staff']) AS k,
-       unnest(ARRAY['USAGE ON SCHEMA', 'SELECT ON restaurant', 'SELECT ON dish',
+       unnest(ARRAY['USAGE ON SCHEMA', 'SELECT ON restaurant', 'SELECT ON dish', 'SELECT ON menu',
                     'SELECT ON orders', 'SELECT ON order_item', 'SELECT ON status_change',
                     'SELECT ON address',
                     'EXECUTE ON caller_is_app()', 'EXECUTE ON caller_customer()',
@@ -86,6 +86,7 @@ INSERT INTO kind_privilege VALUES
     ('staff', 'EXECUTE ON set_on_sale(bigint, boolean)'),
     ('staff', 'EXECUTE ON set_daily_stock(bigint, integer)'),
     ('staff', 'EXECUTE ON open_day(bigint)'),
+    ('staff', 'EXECUTE ON set_hot(bigint, boolean)'),
     ('staff', 'EXECUTE ON set_delivery_fee(bigint, integer)');
 
 -- The role tables, as text, for "nothing changed" checks.

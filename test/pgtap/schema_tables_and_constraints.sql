@@ -8,8 +8,8 @@ SELECT plan(91);
 SELECT tables_are('foodorder',
     ARRAY['dish', 'customer', 'orders', 'order_item', 'restaurant', 'stock_change', 'address',
           'status_change', 'cart_item', 'app_role', 'customer_role', 'staff_role',
-          'orders_1_0_values'],
-    'schema foodorder has exactly the thirteen tables of 1.1');
+          'orders_1_0_values', 'dish_slot'],
+    'schema foodorder has exactly the fourteen tables of 1.2');
 
 -- Documented columns (more may exist, these must).
 SELECT ok(

@@ -64,6 +64,13 @@ INSERT INTO standby_test.call VALUES
  $$SELECT foodorder.restock(1, 5)$$),
 ('foodorder.lock_dish_for_staff(bigint)', 'writes',
  $$SELECT foodorder.lock_dish_for_staff(1)$$),
+-- hot dishes
+('foodorder.set_hot(bigint,boolean)', 'writes',
+ $$SELECT foodorder.set_hot(1)$$),
+('foodorder.lock_hot_slots(bigint)', 'writes',
+ $$SELECT foodorder.lock_hot_slots(1)$$),
+('foodorder.settle_hot_stock(bigint[],integer[],integer[])', 'writes',
+ $$SELECT * FROM foodorder.settle_hot_stock(ARRAY[1], ARRAY[0], ARRAY[0])$$),
 -- grants
 ('foodorder.grant_app(name)', 'writes', $$SELECT foodorder.grant_app('newcomer')$$),
 ('foodorder.revoke_app(name)', 'writes', $$SELECT foodorder.revoke_app('web')$$),
@@ -83,5 +90,6 @@ INSERT INTO standby_test.call VALUES
 ('foodorder.customer_orders(bigint)', 'reads', $$SELECT * FROM foodorder.customer_orders(1)$$),
 ('foodorder.verify()', 'reads', $$SELECT * FROM foodorder.verify()$$),
 ('foodorder.role_kind_privileges()', 'reads', $$SELECT * FROM foodorder.role_kind_privileges()$$),
+('foodorder.role_kind_privileges_1_1()', 'reads', $$SELECT * FROM foodorder.role_kind_privileges_1_1()$$),
 ('foodorder.role_named(name)', 'reads', $$SELECT foodorder.role_named('web')$$),
 ('foodorder.check_length(text,text,integer)', 'reads', $$SELECT foodorder.check_length('name', 'Li Lei', 200)$$);

@@ -11,7 +11,7 @@ WITH dish AS (
            (SELECT coalesce(sum(l.quantity), 0)
               FROM foodorder.order_item l JOIN foodorder.orders o ON o.id = l.order_id
              WHERE l.dish_id = d.id AND o.status NOT IN ('cancelled', 'rejected')) AS in_lines
-      FROM foodorder.dish d JOIN stress.initial_stock i ON i.dish_id = d.id
+      FROM foodorder.menu d JOIN stress.initial_stock i ON i.dish_id = d.id
 ),
 ord AS (
     SELECT o.id, o.status, o.total_count, o.total_cents,

@@ -1,5 +1,6 @@
 -- foodorder stress test: menu, customers and bookkeeping.
--- psql variables: dishes, customers, hot_stock.
+-- psql variables: dishes, customers, hot_stock, hot_mode (true: dish 1 is
+-- made hot, foodorder.set_hot, so its orders take slots).
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 
@@ -18,6 +19,8 @@ SELECT g, 'customer ' || g FROM generate_series(1, :customers) AS g;
 
 -- What was put on sale, to check stock + sold against afterwards.
 CREATE TABLE stress.initial_stock AS SELECT id AS dish_id, stock FROM foodorder.dish;
+
+SELECT foodorder.set_hot(1) WHERE :hot_mode;
 
 -- One row per order refused for want of stock (OR001).
 CREATE UNLOGGED TABLE stress.refusal (

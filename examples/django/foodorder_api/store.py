@@ -22,7 +22,8 @@ def menu(restaurant_id):
         restaurant = _rows(cur)
         if not restaurant:
             raise ApiError(404, f'restaurant {restaurant_id} does not exist')
-        cur.execute('SELECT id, name, price_cents, stock FROM foodorder.dish'
+        # the view: a hot dish's stock is in its slots, not in foodorder.dish
+        cur.execute('SELECT id, name, price_cents, stock, hot FROM foodorder.menu'
                     ' WHERE restaurant_id = %s AND on_sale ORDER BY id', [restaurant_id])
         return {'restaurant': restaurant[0], 'dishes': _rows(cur)}
 

@@ -55,7 +55,7 @@ class ApiTestCase(TransactionTestCase):
         return self.value('SELECT foodorder.add_customer(%s)', name)
 
     def stock_and_sold(self, dish):
-        return self.sql('SELECT stock, sold FROM foodorder.dish WHERE id = %s', dish)[0]
+        return self.sql('SELECT stock, sold FROM foodorder.menu WHERE id = %s', dish)[0]
 
     def call(self, method, path, body=None):
         """(status, decoded JSON) of one request."""

@@ -20,9 +20,23 @@ class MenuTests(ApiTestCase):
         self.assertEqual(body['restaurant'],
                          {'id': r, 'name': 'Test kitchen', 'delivery_fee_cents': 300})
         self.assertEqual(body['dishes'], [
-            {'id': noodles, 'name': 'Noodles', 'price_cents': 1200, 'stock': 5},
-            {'id': soup, 'name': 'Soup', 'price_cents': 800, 'stock': 0},
+            {'id': noodles, 'name': 'Noodles', 'price_cents': 1200, 'stock': 5, 'hot': False},
+            {'id': soup, 'name': 'Soup', 'price_cents': 800, 'stock': 0, 'hot': False},
         ])
+
+    def test_a_hot_dish_shows_its_whole_stock_after_orders(self):
+        r = self.restaurant()
+        noodles = self.dish(r, 1200, 70, 'Noodles')
+        self.sql('SELECT foodorder.set_hot(%s)', noodles)
+        me = self.customer()
+        for quantity in (3, 2):
+            status, body = self.call('POST', f'/customers/{me}/orders',
+                                     {'dishes': [noodles], 'quantities': [quantity]})
+            self.assertEqual(status, 201, body)
+        status, body = self.call('GET', f'/menu?restaurant={r}')
+        self.assertEqual(body['dishes'], [
+            {'id': noodles, 'name': 'Noodles', 'price_cents': 1200, 'stock': 65, 'hot': True}])
+        self.assertEqual(self.stock_and_sold(noodles), (65, 5))
 
     def test_unknown_restaurant_is_404_and_a_missing_id_400(self):
         self.assertEqual(self.call('GET', '/menu?restaurant=999999')[0], 404)

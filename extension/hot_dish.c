@@ -1,0 +1,185 @@
+/*-------------------------------------------------------------------------
+ *
+ * hot_dish.c
+ *	  Orders of a hot dish without waiting for each other.
+ *
+ * A dish's row lock is held from the moment an order takes its portions
+ * until that order's commit record is on disk, so orders of one dish
+ * would run one after the other, each waiting for the previous one's WAL
+ * flush.  A hot dish (foodorder.set_hot) keeps its stock in slot rows
+ * instead, and an order takes its portions from one slot:
+ *
+ *	1.	the first slot, from this backend's own one on, that has the
+ *		portions and that no other transaction holds (SKIP LOCKED);
+ *	2.	else this backend's own slot, waiting for whoever holds it, if it
+ *		had the portions when the statement began;
+ *	3.	else the caller locks the whole dish (dish_lock.c: its row, then
+ *		every slot, which waits until no order holds any) and sees all of
+ *		its stock: it refuses only what the whole dish cannot serve, and
+ *		settles the stock evenly over the slots again.
+ *
+ * Steps 1 and 2 never wait holding anything of the dish (each runs in a
+ * subtransaction that is rolled back if it took nothing), and step 3 takes
+ * the dish row first, so the slots add no lock cycle to the ascending
+ * dish order.  Only orders that have nothing to wait for skip a slot: an
+ * order is refused for want of portions only in step 3, after every order
+ * holding a slot has finished.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/resowner.h"
+
+#include "foodorder.h"
+
+static SPIPlanPtr skip_locked_plan = NULL;
+static SPIPlanPtr own_slot_plan = NULL;
+static SPIPlanPtr settle_plan = NULL;
+
+static bool take_in_subtransaction(SPIPlanPtr plan, Datum *values, int32 *price,
+								   int64 *restaurant_id);
+
+/*
+ * $3 is this backend's pid: its own slot is that modulo the number of
+ * slots, so backends spread over them.  The slot's row is found again by
+ * key, not ctid: the version locked may be newer than the statement's
+ * snapshot, and the UPDATE then follows it.  The dish row is read, not
+ * locked: price, restaurant and on_sale as of the statement's snapshot.
+ */
+#define TAKE_NARGS 3
+#define OWN_SLOT \
+"(SELECT $3 % (max(y.slot) + 1) FROM foodorder.dish_slot y WHERE y.dish_id = $1)"
+
+static const char *const skip_locked_sql =
+"UPDATE foodorder.dish_slot s SET stock = s.stock - $2, sold = s.sold + $2"
+"  FROM foodorder.dish d"
+" WHERE s.dish_id = $1"
+"   AND s.slot = (SELECT x.slot FROM foodorder.dish_slot x"
+"                  WHERE x.dish_id = $1 AND x.stock >= $2"
+"                  ORDER BY x.slot < " OWN_SLOT ", x.slot"
+"                  LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED)"
+"   AND d.id = s.dish_id AND d.hot AND d.on_sale"
+" RETURNING d.price_cents, d.restaurant_id";
+
+static const char *const own_slot_sql =
+"UPDATE foodorder.dish_slot s SET stock = s.stock - $2, sold = s.sold + $2"
+"  FROM foodorder.dish d"
+" WHERE s.dish_id = $1 AND s.slot = " OWN_SLOT " AND s.stock >= $2"
+"   AND d.id = s.dish_id AND d.hot AND d.on_sale"
+" RETURNING d.price_cents, d.restaurant_id";
+
+/*
+ * Take quantity portions of a dish that was hot in the caller's snapshot
+ * from one of its slots (steps 1 and 2 above).  Returns false if neither
+ * step could, or the dish is not hot or not on sale now: the caller then
+ * locks the whole dish, which also finds out why.  Must be called inside
+ * SPI_connect().
+ */
+bool
+take_from_hot_slot(int64 dish_id, int32 quantity, int32 *price, int64 *restaurant_id)
+{
+	static Oid	argtypes[TAKE_NARGS] = {INT8OID, INT4OID, INT4OID};
+	SPIPlanPtr	plans[2];
+	Datum		values[TAKE_NARGS];
+	int			step;
+
+	plans[0] = kept_plan(&skip_locked_plan, skip_locked_sql, TAKE_NARGS, argtypes);
+	plans[1] = kept_plan(&own_slot_plan, own_slot_sql, TAKE_NARGS, argtypes);
+	values[0] = Int64GetDatum(dish_id);
+	values[1] = Int32GetDatum(quantity);
+	values[2] = Int32GetDatum(MyProcPid);
+
+	for (step = 0; step < lengthof(plans); step++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (take_in_subtransaction(plans[step], values, price, restaurant_id))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Run one take statement in a subtransaction, kept if it took a slot and
+ * rolled back if not.  A statement that takes nothing may still have
+ * locked a slot: one whose stock fell below the quantity while it waited,
+ * or one the SKIP LOCKED subquery locked before the recheck failed.  Kept
+ * to the end of the transaction, such a lock would break the lock order:
+ * this order would then wait for the dish row (step 3) or for another slot
+ * (step 2) while holding a slot, and a whole-dish locker waiting for that
+ * slot while holding the row closes a cycle.  Rolling the subtransaction
+ * back releases it.
+ */
+static bool
+take_in_subtransaction(SPIPlanPtr plan, Datum *values, int32 *price,
+					   int64 *restaurant_id)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	volatile bool taken = false;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		bool		isnull;
+
+		if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_UPDATE_RETURNING)
+			elog(ERROR, "hot slot statement failed");
+		if (SPI_processed == 1)
+		{
+			*price = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+												 SPI_tuptable->tupdesc, 1, &isnull));
+			*restaurant_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+														 SPI_tuptable->tupdesc, 2,
+														 &isnull));
+			taken = true;
+		}
+		if (taken)
+			ReleaseCurrentSubTransaction();
+		else
+			RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		/* a caller catching the error must find its own subtransaction */
+		MemoryContextSwitchTo(oldcontext);
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+
+	return taken;
+}
+
+/*
+ * Add stock_deltas to the stock and sold_deltas to the sold of hot dishes
+ * the caller has locked whole, and spread their stock evenly over their
+ * slots (foodorder.settle_hot_stock).  Leaves (dish_id, stock after) in
+ * SPI_tuptable.  Must be called inside SPI_connect().
+ */
+void
+settle_hot_stock(ArrayType *dish_ids, ArrayType *stock_deltas, ArrayType *sold_deltas)
+{
+	static Oid	argtypes[3] = {INT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID};
+	Datum		values[3];
+
+	values[0] = PointerGetDatum(dish_ids);
+	values[1] = PointerGetDatum(stock_deltas);
+	values[2] = PointerGetDatum(sold_deltas);
+	if (SPI_execute_plan(kept_plan(&settle_plan,
+								   "SELECT dish_id, stock"
+								   "  FROM foodorder.settle_hot_stock($1, $2, $3)",
+								   3, argtypes),
+						 values, NULL, false, 0) != SPI_OK_SELECT ||
+		SPI_processed != ArrayGetNItems(ARR_NDIM(dish_ids), ARR_DIMS(dish_ids)))
+		elog(ERROR, "hot stock settle statement failed");
+}
