@@ -121,8 +121,16 @@ return_stock(ArrayType *order_ids, const char *reason, FoodorderVersion version)
 		if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc,
 									   DISH_LOCK_HOT, &isnull)))
 		{
+			/* the per-dish sums are bigint; a stock is an integer */
+			int64		back = ((int64 *) ARR_DATA_PTR(quantities))[row];
+
+			if (back > PG_INT32_MAX)
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("stock of dish " INT64_FORMAT " would be out of range",
+								((int64 *) ARR_DATA_PTR(dish_ids))[row])));
 			hot_ids[nhot] = ((int64 *) ARR_DATA_PTR(dish_ids))[row];
-			hot_back[nhot++] = ((int32 *) ARR_DATA_PTR(quantities))[row];
+			hot_back[nhot++] = (int32) back;
 		}
 	}
 	if (nhot > 0)
