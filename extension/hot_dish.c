@@ -37,34 +37,39 @@
 
 #include "foodorder.h"
 
-static SPIPlanPtr skip_locked_plan = NULL;
+static SPIPlanPtr from_own_plan = NULL;
+static SPIPlanPtr before_own_plan = NULL;
 static SPIPlanPtr own_slot_plan = NULL;
 static SPIPlanPtr settle_plan = NULL;
 
-static bool take_in_subtransaction(SPIPlanPtr plan, Datum *values, int32 *price,
-								   int64 *restaurant_id);
+static bool take_in_subtransaction(SPIPlanPtr *plans, int nplans, Datum *values,
+								   int32 *price, int64 *restaurant_id);
 
 /*
  * $3 is this backend's pid: its own slot is that modulo the number of
- * slots, so backends spread over them.  The slot's row is found again by
- * key, not ctid: the version locked may be newer than the statement's
- * snapshot, and the UPDATE then follows it.  The dish row is read, not
- * locked: price, restaurant and on_sale as of the statement's snapshot.
+ * slots, so backends spread over them.  Step 1 looks from its own slot up
+ * and then below it, in two statements, so that each is an index range
+ * scan that stops at the first free slot (one row, mostly) rather than a
+ * sort of every slot.  The slot's row is found again by key, not ctid: the
+ * version locked may be newer than the statement's snapshot, and the
+ * UPDATE then follows it.  The dish row is read, not locked: price,
+ * restaurant and on_sale as of the statement's snapshot.
  */
 #define TAKE_NARGS 3
 #define OWN_SLOT \
 "(SELECT $3 % (max(y.slot) + 1) FROM foodorder.dish_slot y WHERE y.dish_id = $1)"
+#define TAKE_FREE_SLOT(range) \
+"UPDATE foodorder.dish_slot s SET stock = s.stock - $2, sold = s.sold + $2" \
+"  FROM foodorder.dish d" \
+" WHERE s.dish_id = $1" \
+"   AND s.slot = (SELECT x.slot FROM foodorder.dish_slot x" \
+"                  WHERE x.dish_id = $1 AND x.slot " range " AND x.stock >= $2" \
+"                  ORDER BY x.slot LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED)" \
+"   AND d.id = s.dish_id AND d.hot AND d.on_sale" \
+" RETURNING d.price_cents, d.restaurant_id"
 
-static const char *const skip_locked_sql =
-"UPDATE foodorder.dish_slot s SET stock = s.stock - $2, sold = s.sold + $2"
-"  FROM foodorder.dish d"
-" WHERE s.dish_id = $1"
-"   AND s.slot = (SELECT x.slot FROM foodorder.dish_slot x"
-"                  WHERE x.dish_id = $1 AND x.stock >= $2"
-"                  ORDER BY x.slot < " OWN_SLOT ", x.slot"
-"                  LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED)"
-"   AND d.id = s.dish_id AND d.hot AND d.on_sale"
-" RETURNING d.price_cents, d.restaurant_id";
+static const char *const from_own_sql = TAKE_FREE_SLOT(">= " OWN_SLOT);
+static const char *const before_own_sql = TAKE_FREE_SLOT("< " OWN_SLOT);
 
 static const char *const own_slot_sql =
 "UPDATE foodorder.dish_slot s SET stock = s.stock - $2, sold = s.sold + $2"
@@ -84,28 +89,26 @@ bool
 take_from_hot_slot(int64 dish_id, int32 quantity, int32 *price, int64 *restaurant_id)
 {
 	static Oid	argtypes[TAKE_NARGS] = {INT8OID, INT4OID, INT4OID};
-	SPIPlanPtr	plans[2];
+	SPIPlanPtr	free_slot[2];
+	SPIPlanPtr	own_slot[1];
 	Datum		values[TAKE_NARGS];
-	int			step;
 
-	plans[0] = kept_plan(&skip_locked_plan, skip_locked_sql, TAKE_NARGS, argtypes);
-	plans[1] = kept_plan(&own_slot_plan, own_slot_sql, TAKE_NARGS, argtypes);
+	free_slot[0] = kept_plan(&from_own_plan, from_own_sql, TAKE_NARGS, argtypes);
+	free_slot[1] = kept_plan(&before_own_plan, before_own_sql, TAKE_NARGS, argtypes);
+	own_slot[0] = kept_plan(&own_slot_plan, own_slot_sql, TAKE_NARGS, argtypes);
 	values[0] = Int64GetDatum(dish_id);
 	values[1] = Int32GetDatum(quantity);
 	values[2] = Int32GetDatum(MyProcPid);
 
-	for (step = 0; step < lengthof(plans); step++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		if (take_in_subtransaction(plans[step], values, price, restaurant_id))
-			return true;
-	}
-	return false;
+	return take_in_subtransaction(free_slot, lengthof(free_slot), values,
+								  price, restaurant_id) ||
+		take_in_subtransaction(own_slot, lengthof(own_slot), values,
+							   price, restaurant_id);
 }
 
 /*
- * Run one take statement in a subtransaction, kept if it took a slot and
- * rolled back if not.  A statement that takes nothing may still have
+ * Run take statements in a subtransaction until one takes a slot; keep the
+ * subtransaction if one did, roll it back if none did.  A statement that takes nothing may still have
  * locked a slot: one whose stock fell below the quantity while it waited,
  * or one the SKIP LOCKED subquery locked before the recheck failed.  Kept
  * to the end of the transaction, such a lock would break the lock order:
@@ -115,8 +118,8 @@ take_from_hot_slot(int64 dish_id, int32 quantity, int32 *price, int64 *restauran
  * back releases it.
  */
 static bool
-take_in_subtransaction(SPIPlanPtr plan, Datum *values, int32 *price,
-					   int64 *restaurant_id)
+take_in_subtransaction(SPIPlanPtr *plans, int nplans, Datum *values,
+					   int32 *price, int64 *restaurant_id)
 {
 	MemoryContext oldcontext = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
@@ -127,11 +130,15 @@ take_in_subtransaction(SPIPlanPtr plan, Datum *values, int32 *price,
 	PG_TRY();
 	{
 		bool		isnull;
+		int			i;
 
-		if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_UPDATE_RETURNING)
-			elog(ERROR, "hot slot statement failed");
-		if (SPI_processed == 1)
+		for (i = 0; i < nplans && !taken; i++)
 		{
+			CHECK_FOR_INTERRUPTS();
+			if (SPI_execute_plan(plans[i], values, NULL, false, 0) != SPI_OK_UPDATE_RETURNING)
+				elog(ERROR, "hot slot statement failed");
+			if (SPI_processed != 1)
+				continue;
 			*price = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
 												 SPI_tuptable->tupdesc, 1, &isnull));
 			*restaurant_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
