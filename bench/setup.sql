@@ -1,7 +1,12 @@
 -- Benchmark fixture: the foodorder extension, a 1,000-dish menu whose stock
 -- never runs out during a run, customers, and the bench schema (the PL/pgSQL
--- twin of place_order, the optimistic variant's give-up log, the per-run start,
--- undo and invariant check, the result table).  Run once per throwaway cluster by bench/run.
+-- twin of place_order, place_order through 1.1's C entry point, the
+-- optimistic variant's give-up log, the flash sale's order wrapper, the
+-- per-run start, undo and invariant check, the result tables).  Run once per
+-- throwaway cluster by bench/run.
+--
+-- Any dish may be hot (foodorder.set_hot) during a run: a hot dish's row
+-- holds no stock, so stock and sold are always read from foodorder.menu.
 \set ON_ERROR_STOP on
 
 CREATE EXTENSION foodorder;
@@ -39,8 +44,10 @@ DROP TABLE seed_line;
 
 CREATE SCHEMA bench;
 
--- stock + sold of every dish: constant under any correct variant
+-- stock + sold of every dish: constant under any correct variant (the
+-- flash sale adds its dishes)
 CREATE TABLE bench.initial_stock AS SELECT id, stock + sold AS total FROM foodorder.dish;
+ALTER TABLE bench.initial_stock ADD PRIMARY KEY (id);
 -- sold of every dish and the last order id before the current run
 CREATE TABLE bench.before (id bigint PRIMARY KEY, sold integer NOT NULL);
 CREATE TABLE bench.before_order (last_id bigint NOT NULL);
@@ -48,6 +55,12 @@ CREATE TABLE bench.before_order (last_id bigint NOT NULL);
 -- One row per order the optimistic variant gave up on (3 failed compare-and-set
 -- attempts on one dish).  Unlogged: it is scratch data.
 CREATE UNLOGGED TABLE bench.giveup (dish_id bigint, at timestamptz DEFAULT now());
+
+-- One row per flash sale refusal while portions were left (bench.flash_order).
+CREATE UNLOGGED TABLE bench.flash_refusal (
+    client int, txn int, quantity int,
+    stock_left int,                 -- the dish's stock just after the refusal
+    at timestamptz DEFAULT clock_timestamp());
 
 /*
  * place_order() of foodorder 1.1 written as a competent PL/pgSQL developer
@@ -320,12 +333,48 @@ $fn$;
 REVOKE ALL ON FUNCTION bench.place_order_plpgsql(bigint, bigint[], integer[], bigint, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION bench.order_for_request_key(bigint, text, bigint[], bigint[]) FROM PUBLIC;
 
+/*
+ * place_order through the library's 1.1 entry point (the code path of
+ * foodorder 1.1: every dish locked on its row), to compare 1.2 with 1.1 in
+ * one run.  It knows nothing of hot dishes (it would find a hot dish's row
+ * with stock 0), so bench/run never calls it while a dish is hot.
+ */
+CREATE FUNCTION bench.place_order_1_1(
+    customer    bigint,
+    dishes      bigint[],
+    quantities  integer[],
+    address     bigint DEFAULT NULL,
+    pay_method  text DEFAULT NULL,
+    request_key text DEFAULT NULL)
+RETURNS bigint
+AS 'foodorder', 'place_order_1_1'
+LANGUAGE C VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp;
+REVOKE ALL ON FUNCTION bench.place_order_1_1(bigint, bigint[], integer[], bigint, text, text) FROM PUBLIC;
+
+-- Make exactly the given dishes hot, in ascending id order (set_hot locks
+-- a dish whole).
+CREATE PROCEDURE bench.make_hot(dishes bigint[])
+LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT d.id, d.hot, d.id = ANY (dishes) AS want FROM foodorder.dish d
+              WHERE d.hot OR d.id = ANY (dishes) ORDER BY d.id
+    LOOP
+        IF r.hot <> r.want THEN
+            PERFORM foodorder.set_hot(r.id, r.want);
+        END IF;
+    END LOOP;
+END
+$$;
+
 -- Before a run: remember sold per dish and the last order id; empty the
--- give-up log.
+-- give-up log and the flash sale's refusals.
 CREATE PROCEDURE bench.start_run()
 LANGUAGE sql AS $$
-    TRUNCATE bench.before, bench.before_order, bench.giveup;
-    INSERT INTO bench.before SELECT id, sold FROM foodorder.dish;
+    TRUNCATE bench.before, bench.before_order, bench.giveup, bench.flash_refusal;
+    INSERT INTO bench.before SELECT id, sold FROM foodorder.menu;
     INSERT INTO bench.before_order SELECT coalesce(max(id), 0) FROM foodorder.orders;
 $$;
 
@@ -333,18 +382,22 @@ $$;
 -- portions go back into stock, so every run starts from the same seeded
 -- tables rather than from ever bigger ones (whose index pages, each written
 -- in full to the WAL on first touch after the CHECKPOINT before every run,
--- would make later runs slower than earlier ones).
+-- would make later runs slower than earlier ones).  A hot dish is made
+-- plain for the undo (its slots fold back into its row) and hot again.
 CREATE PROCEDURE bench.undo_run()
 LANGUAGE plpgsql AS $$
 DECLARE
     v_from bigint := (SELECT last_id FROM bench.before_order);
+    v_hot bigint[] := ARRAY(SELECT id FROM foodorder.dish WHERE hot ORDER BY id);
 BEGIN
+    CALL bench.make_hot('{}');
     UPDATE foodorder.dish d SET stock = d.stock + l.q, sold = d.sold - l.q
       FROM (SELECT i.dish_id, sum(i.quantity) AS q FROM foodorder.order_item i
              WHERE i.order_id > v_from GROUP BY i.dish_id) l
      WHERE d.id = l.dish_id;
     DELETE FROM foodorder.order_item WHERE order_id > v_from;
     DELETE FROM foodorder.orders WHERE id > v_from;
+    CALL bench.make_hot(v_hot);
 END
 $$;
 
@@ -352,6 +405,7 @@ $$;
  * The invariants after a run, as violation counts (all zero when everything
  * adds up), over the orders of that run (id above bench.before_order):
  *   bad_stock   dishes whose stock + sold is not what it was at setup
+ *               (stock and sold from foodorder.menu: hot dishes too)
  *   bad_sold    dishes whose sold grew by other than the sum of the run's
  *               order lines for the dish
  *   bad_totals  orders whose total_count / total_cents differ from the sum
@@ -377,10 +431,10 @@ BEGIN
     SELECT count(*) INTO lines FROM foodorder.order_item i WHERE i.order_id > v_from;
     SELECT count(*) INTO giveups FROM bench.giveup;
     SELECT count(*) INTO bad_stock
-      FROM foodorder.dish d JOIN bench.initial_stock s USING (id)
-     WHERE d.stock + d.sold <> s.total;
+      FROM foodorder.menu d LEFT JOIN bench.initial_stock s USING (id)
+     WHERE d.stock + d.sold IS DISTINCT FROM s.total;
     SELECT count(*) INTO bad_sold
-      FROM foodorder.dish d
+      FROM foodorder.menu d
       LEFT JOIN bench.before b ON b.id = d.id AND NOT whole
       LEFT JOIN (SELECT i.dish_id, sum(i.quantity) AS q FROM foodorder.order_item i
                   WHERE i.order_id > v_from GROUP BY i.dish_id) l ON l.dish_id = d.id
@@ -411,5 +465,92 @@ CREATE TABLE bench.result (
     bad_stock bigint, bad_sold bigint, bad_totals bigint, bad_verify bigint,
     pool int,                       -- through a PgBouncer pool of this size; NULL: direct
     p50_ms numeric, p99_ms numeric);  -- latency percentiles (--percentiles)
+
+/*
+ * The flash sale: every order is one dish, 1 to 3 portions, until it is
+ * sold out.  pgbench 15 ends a client on any error it does not retry, so
+ * this wrapper turns a refusal (OR001) into a row of bench.flash_refusal
+ * and a return value of 0, as long as portions are left (fewer than
+ * asked); once the dish is sold out it raises BS001, which ends the
+ * pgbench client: pgbench ends when every client has seen the dish sold
+ * out.  pgbench's transaction log has (client, transaction number) for
+ * every transaction; the refusal rows have them too, so the log tells
+ * orders from refusals.  The exception block is a subtransaction per call,
+ * the same for a hot dish and a plain one.
+ */
+CREATE FUNCTION bench.flash_order(customer bigint, dish bigint, quantity integer,
+                                  client integer, txn integer)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    v_left integer;
+BEGIN
+    RETURN foodorder.place_order(customer, ARRAY[dish], ARRAY[quantity]);
+EXCEPTION WHEN SQLSTATE 'OR001' THEN
+    SELECT m.stock INTO v_left FROM foodorder.menu m WHERE m.id = dish;
+    IF v_left = 0 THEN
+        RAISE EXCEPTION 'dish % is sold out', dish USING ERRCODE = 'BS001';
+    END IF;
+    INSERT INTO bench.flash_refusal (client, txn, quantity, stock_left)
+    VALUES (client, txn, quantity, v_left);
+    RETURN 0;
+END
+$$;
+
+-- The flash sale run's pgbench transaction log (bench/run loads it): the
+-- transaction's client and number, latency and end time.
+CREATE UNLOGGED TABLE bench.flash_log (
+    client int, txn int, latency_us bigint, end_s bigint, end_us bigint);
+
+/*
+ * A flash sale run of dish $1 in numbers, from bench.flash_log,
+ * bench.flash_refusal and the run's orders: a logged transaction placed an
+ * order unless it has a refusal row.  Time to sell out: from the first
+ * transaction's start to the end of the last one that placed an order.
+ */
+CREATE FUNCTION bench.flash_summary(dish bigint,
+    OUT sellout_s numeric, OUT orders bigint, OUT orders_per_s numeric,
+    OUT p50_ms numeric, OUT p99_ms numeric, OUT refusals bigint,
+    OUT wrong_refusals bigint, OUT final_stock bigint, OUT lines bigint,
+    OUT logged_orders bigint)
+LANGUAGE sql STABLE AS $$
+    WITH log AS (
+        SELECT l.latency_us, l.end_s * 1000000 + l.end_us AS end_at,
+               NOT EXISTS (SELECT FROM bench.flash_refusal r
+                            WHERE r.client = l.client AND r.txn = l.txn) AS placed
+          FROM bench.flash_log l
+    ), t AS (
+        SELECT min(end_at - latency_us) AS t0, max(end_at) FILTER (WHERE placed) AS t1,
+               count(*) FILTER (WHERE placed) AS logged,
+               percentile_disc(0.5) WITHIN GROUP (ORDER BY latency_us) FILTER (WHERE placed) AS p50,
+               percentile_disc(0.99) WITHIN GROUP (ORDER BY latency_us) FILTER (WHERE placed) AS p99
+          FROM log
+    ), o AS (
+        SELECT count(DISTINCT i.order_id) AS n, sum(i.quantity) AS q
+          FROM foodorder.order_item i
+         WHERE i.dish_id = $1 AND i.order_id > (SELECT last_id FROM bench.before_order)
+    )
+    SELECT round((t.t1 - t.t0) / 1e6, 3), o.n,
+           round(o.n / nullif((t.t1 - t.t0) / 1e6, 0), 1),
+           round(t.p50 / 1e3, 3), round(t.p99 / 1e3, 3),
+           (SELECT count(*) FROM bench.flash_refusal),
+           (SELECT count(*) FROM bench.flash_refusal r WHERE r.stock_left >= r.quantity),
+           (SELECT m.stock FROM foodorder.menu m WHERE m.id = $1),
+           coalesce(o.q, 0), t.logged
+      FROM t, o
+$$;
+
+-- One row per flash sale run, filled by bench/run; bench/report.sql reads it.
+CREATE TABLE bench.flash_result (
+    rep int, mode text, portions int, clients int, seq int, rc int,
+    sellout_s numeric,              -- first order's start to last order's end (pgbench log)
+    orders bigint, orders_per_s numeric,
+    p50_ms numeric, p99_ms numeric, -- of the transactions that placed an order
+    refusals bigint,                -- OR001 while portions were left
+    wrong_refusals bigint,          -- of those, refused though the stock left covered them
+    final_stock bigint, lines bigint, -- portions in the dish's order lines
+    logged_orders bigint,           -- orders by the pgbench log (= orders)
+    ended_sold_out int,             -- pgbench clients that ended on "sold out" (= clients)
+    pg_deadlocks bigint, bad_verify bigint, bad_invariants bigint);
 
 VACUUM ANALYZE;
