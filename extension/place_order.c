@@ -99,7 +99,7 @@ static const char *const order_sql_1_1 = ORDER_SQL("");
 static const char *const order_sql_1_2 = ORDER_SQL(
 ", ARRAY(SELECT r.id FROM unnest($2) AS r(id),"
 "        LATERAL (SELECT FROM foodorder.dish d"
-"                  WHERE d.id = r.id AND d.hot OFFSET 0) AS h)");
+"                  WHERE d.id = r.id AND d.hot OFFSET 0) AS h ORDER BY r.id)");
 
 /* $2-$4: the lines written to dish rows; $5-$7: every line */
 #define WRITE_NARGS 7
