@@ -53,7 +53,7 @@ SELECT CASE WHEN count(*) FILTER (WHERE d.id IS NULL OR p.dish_id IS NULL
                                      OR d.stock + d.sold <> p.portions) || ' off; hot dish sold '
        || max(d.sold) FILTER (WHERE d.id = 1)
   FROM standby_test.portions p
-  FULL JOIN foodorder.dish d ON d.id = p.dish_id;
+  FULL JOIN foodorder.menu d ON d.id = p.dish_id;
 
 SELECT CASE WHEN count(*) = 0 THEN 'PASS' ELSE 'FAIL' END
        || '|verify() on the promoted standby|'

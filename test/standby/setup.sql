@@ -42,6 +42,9 @@ CREATE SCHEMA standby_test;
 CREATE TABLE standby_test.portions AS
 SELECT id AS dish_id, stock + sold AS portions FROM foodorder.dish;
 
+-- Dish 1 takes the hot-dish path: its stock is in foodorder.dish_slot.
+SELECT foodorder.set_hot(1);
+
 -- Orders placed as the app role: customers 1 to 3 at both restaurants.
 SET ROLE web;
 SELECT foodorder.place_order(c, ARRAY[1, 1 + c], ARRAY[1, c]) FROM generate_series(1, 3) c;
