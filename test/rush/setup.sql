@@ -92,10 +92,13 @@ BEGIN
     RETURN result;
 END $$;
 
--- The kitchen cooks more during the rush: restock k (1..max) of the hot
--- dish once k eighths of its first stock are sold (early in the rush, so
--- the first round mostly has them); restockers take turns on an advisory
--- lock, so each happens once.
+-- The kitchen cooks more during the rush: the first restock once a
+-- quarter of the first stock is sold, while orders take portions from
+-- every slot; the others when the dish is nearly sold out (fewer than a
+-- twentieth of its first stock left), when most slots are too small for
+-- some orders, so that orders wait for their own slot, lock the whole
+-- dish and are refused while the restock locks it whole too.
+-- Restockers take turns on an advisory lock, so there are max_restocks.
 CREATE FUNCTION rush.restock_once() RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -107,7 +110,8 @@ BEGIN
     PERFORM pg_advisory_xact_lock(3);
     SELECT count(*) INTO done FROM rush.restock_log;
     IF done >= c.max_restocks
-       OR (SELECT sold FROM foodorder.menu WHERE id = 3) < (done + 1) * c.hot_stock / 8 THEN
+       OR (done = 0 AND (SELECT sold FROM foodorder.menu WHERE id = 3) < c.hot_stock / 4)
+       OR (done > 0 AND (SELECT stock FROM foodorder.menu WHERE id = 3) >= c.hot_stock / 20) THEN
         RETURN NULL;
     END IF;
     after := foodorder.restock(3, c.restock);
