@@ -13,9 +13,12 @@
  * foreign-key checks of order lines that reference the dish.
  *
  * From 1.2 a hot dish's slots are locked right after its row, before the
- * next dish: the whole dish, with its stock added up.  That subquery's
- * condition on l.hot is a one-time filter, so a dish that is not hot costs
- * no probe of dish_slot.
+ * next dish (the nested loop projects each joined row before it fetches
+ * the next id): the whole dish, with its stock added up.  They are locked
+ * by foodorder.lock_hot_slots(), whose own statement sees slots made by a
+ * set_hot() that committed while this statement waited for the dish row;
+ * this statement's snapshot is older.  A dish that is not hot costs no
+ * call.
  *
  *-------------------------------------------------------------------------
  */
@@ -54,18 +57,15 @@ lock_dishes_ascending(ArrayType *sorted_ids, FoodorderVersion version)
 						 1, argtypes);
 	else
 		plan = kept_plan(&lock_plan_1_2,
-						 "SELECT l.id, l.stock + coalesce(h.stock, 0), l.price_cents, l.ctid,"
-						 "       l.restaurant_id, l.on_sale, l.name, l.hot"
+						 "SELECT l.id,"
+						 "       l.stock + CASE WHEN l.hot"
+						 "                      THEN foodorder.lock_hot_slots(l.id) ELSE 0 END,"
+						 "       l.price_cents, l.ctid, l.restaurant_id, l.on_sale, l.name, l.hot"
 						 "  FROM unnest($1) AS r(id),"
 						 "       LATERAL (SELECT d.id, d.stock, d.price_cents, d.ctid,"
 						 "                       d.restaurant_id, d.on_sale, d.name, d.hot"
 						 "                  FROM foodorder.dish d WHERE d.id = r.id"
-						 "                   FOR NO KEY UPDATE) AS l,"
-						 "       LATERAL (SELECT sum(s.stock)::integer AS stock"
-						 "                  FROM (SELECT s.stock FROM foodorder.dish_slot s"
-						 "                         WHERE s.dish_id = l.id AND l.hot"
-						 "                         ORDER BY s.slot"
-						 "                           FOR NO KEY UPDATE) AS s) AS h",
+						 "                   FOR NO KEY UPDATE) AS l",
 						 1, argtypes);
 
 	values[0] = PointerGetDatum(sorted_ids);

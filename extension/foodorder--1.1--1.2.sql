@@ -250,15 +250,26 @@ SELECT d.id, d.restaurant_id, d.name, d.price_cents,
 COMMENT ON VIEW foodorder.menu IS
 'Dishes with the stock and sold place_order enforces, hot or not';
 
--- Lock a hot dish's slots; the caller holds the dish row.  The order is
--- the slots', though only whole-dish lockers lock more than one slot and
--- the dish row already serialises them.
-CREATE FUNCTION foodorder.lock_hot_slots(dish bigint) RETURNS void
-LANGUAGE sql VOLATILE STRICT
+-- Lock a hot dish's slots and return their stock; the caller holds the
+-- dish row.  A function of its own, so that in READ COMMITTED its
+-- statement takes its snapshot after the caller locked the row: a caller
+-- that waited for the row while set_hot(dish) ran sees the slots that
+-- set_hot made, where a subquery of the caller's statement would see
+-- none.  The slots' order matters little: only whole-dish lockers lock
+-- more than one, and the dish row already serialises them.
+CREATE FUNCTION foodorder.lock_hot_slots(dish bigint) RETURNS integer
+LANGUAGE plpgsql VOLATILE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT FROM foodorder.dish_slot s WHERE s.dish_id OPERATOR(pg_catalog.=) $1
-     ORDER BY s.slot FOR NO KEY UPDATE
+DECLARE
+    total integer;
+BEGIN
+    SELECT sum(x.stock)::integer INTO total
+      FROM (SELECT s.stock FROM foodorder.dish_slot s
+             WHERE s.dish_id OPERATOR(pg_catalog.=) lock_hot_slots.dish
+             ORDER BY s.slot FOR NO KEY UPDATE) x;
+    RETURN coalesce(total, 0);
+END
 $$;
 REVOKE ALL ON FUNCTION foodorder.lock_hot_slots(bigint) FROM PUBLIC;
 
