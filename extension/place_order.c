@@ -69,18 +69,21 @@ typedef struct OrderOptions
 } OrderOptions;
 
 #define ORDER_NARGS 10
-#define ORDER_SQL(more_returning) \
+/* The order's dishes, one index probe each; hot_cols adds what 1.2 reads. */
+#define ORDER_DISHES(hot_agg, hot_col) \
+"SELECT min(p.restaurant_id) AS restaurant_id," \
+"       max(p.restaurant_id) AS last_restaurant_id," \
+"       sum(r.quantity::bigint * p.price_cents) AS cents," \
+"       count(*) AS n" hot_agg \
+"  FROM unnest($2, $3) AS r(id, quantity)," \
+"       LATERAL (SELECT d.price_cents, d.restaurant_id" hot_col " FROM foodorder.dish d" \
+"                 WHERE d.id = r.id OFFSET 0) AS p"
+#define ORDER_INSERT(dishes) \
 "INSERT INTO foodorder.orders" \
 "    (customer_id, restaurant_id, total_count, total_cents, delivery_fee_cents," \
 "     address_id, pay_method, request_key)" \
 " SELECT $1, a.restaurant_id, $4, a.cents + f.fee, f.fee, $5, $6, $7" \
-"  FROM (SELECT min(p.restaurant_id) AS restaurant_id," \
-"               max(p.restaurant_id) AS last_restaurant_id," \
-"               sum(r.quantity::bigint * p.price_cents) AS cents," \
-"               count(*) AS n" \
-"          FROM unnest($2, $3) AS r(id, quantity)," \
-"               LATERAL (SELECT d.price_cents, d.restaurant_id FROM foodorder.dish d" \
-"                         WHERE d.id = r.id OFFSET 0) AS p) AS a," \
+"  FROM " dishes " AS a," \
 "       LATERAL (SELECT CASE WHEN $5 IS NULL THEN 0 ELSE rs.delivery_fee_cents END AS fee" \
 "                  FROM foodorder.restaurant rs WHERE rs.id = a.restaurant_id) AS f" \
 " WHERE a.n = $8 AND a.restaurant_id = a.last_restaurant_id" \
@@ -91,15 +94,17 @@ typedef struct OrderOptions
 "           OR EXISTS (SELECT FROM foodorder.customer_role" \
 "                       WHERE role = $10 AND customer_id = $1))" \
 " ON CONFLICT (customer_id, request_key) DO NOTHING" \
-" RETURNING id, total_cents, delivery_fee_cents, restaurant_id" more_returning
+" RETURNING id, total_cents, delivery_fee_cents, restaurant_id"
 
-static const char *const order_sql_1_1 = ORDER_SQL("");
+static const char *const order_sql_1_1 = ORDER_INSERT("(" ORDER_DISHES("", "") ")");
 
-/* and which dishes are hot, one index probe each */
-static const char *const order_sql_1_2 = ORDER_SQL(
-", ARRAY(SELECT r.id FROM unnest($2) AS r(id),"
-"        LATERAL (SELECT FROM foodorder.dish d"
-"                  WHERE d.id = r.id AND d.hot OFFSET 0) AS h ORDER BY r.id)");
+/* 1.2: and which of the dishes are hot, read by the same probes */
+static const char *const order_sql_1_2 =
+"WITH dishes AS (" ORDER_DISHES(", array_agg(r.id ORDER BY r.id) FILTER (WHERE p.hot) AS hot_ids",
+								", d.hot") "),"
+"     ins AS (" ORDER_INSERT("dishes") ")"
+"SELECT ins.id, ins.total_cents, ins.delivery_fee_cents, ins.restaurant_id, dishes.hot_ids"
+"  FROM ins, dishes";
 
 /* $2-$4: the lines written to dish rows; $5-$7: every line */
 #define WRITE_NARGS 7
@@ -367,6 +372,7 @@ place(const OrderOptions *opt, const OrderRequest *req, bool from_cart,
 	int64		order_restaurant = 0;
 	int64		restaurant = 0;
 	int64		total_cents;
+	Datum		hot_datum;
 	bool		isnull;
 	int			line;
 
@@ -390,7 +396,8 @@ place(const OrderOptions *opt, const OrderRequest *req, bool from_cart,
 								   ORDER_NARGS, order_argtypes) :
 						 kept_plan(&order_plan_1_2, order_sql_1_2,
 								   ORDER_NARGS, order_argtypes),
-						 values, nulls, false, 0) != SPI_OK_INSERT_RETURNING)
+						 values, nulls, false, 0) !=
+		(version == FOODORDER_1_1 ? SPI_OK_INSERT_RETURNING : SPI_OK_SELECT))
 		elog(ERROR, "order insert statement failed");
 	if (SPI_processed == 1)
 	{
@@ -401,10 +408,10 @@ place(const OrderOptions *opt, const OrderRequest *req, bool from_cart,
 		order_total = DatumGetInt64(SPI_getbinval(tuple, tupdesc, 2, &isnull));
 		delivery_fee = DatumGetInt32(SPI_getbinval(tuple, tupdesc, 3, &isnull));
 		order_restaurant = DatumGetInt64(SPI_getbinval(tuple, tupdesc, 4, &isnull));
-		if (version >= FOODORDER_1_2)
+		if (version >= FOODORDER_1_2 &&
+			(hot_datum = SPI_getbinval(tuple, tupdesc, 5, &isnull), !isnull))
 		{
-			ArrayType  *hot_ids = DatumGetArrayTypeP(SPI_getbinval(tuple, tupdesc, 5,
-																   &isnull));
+			ArrayType  *hot_ids = DatumGetArrayTypeP(hot_datum);
 			int			nhot = ArrayGetNItems(ARR_NDIM(hot_ids), ARR_DIMS(hot_ids));
 			int64	   *ids = (int64 *) ARR_DATA_PTR(hot_ids);
 			int			h = 0;
