@@ -6,6 +6,8 @@ EXTVERSION = $(shell grep default_version $(EXTENSION).control | sed -e "s/.*'\(
 MODULE_big = foodorder
 OBJS = $(patsubst %.c,%.o,$(wildcard extension/*.c))
 DATA = $(wildcard extension/foodorder--*.sql)
+# Sharding over PL/Proxy: the partition side and the router side
+DATA += $(wildcard extension/sharding/*.control extension/sharding/*--*.sql)
 
 # PostgreSQL's headers are not -Wextra clean for these two.
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare

@@ -1,0 +1,278 @@
+-- foodorder_shard 1.2: a partition database of a sharded foodorder.
+-- The router (foodorder_router) calls these functions through PL/Proxy.
+\echo Use "CREATE EXTENSION foodorder_shard CASCADE" to load this file. \quit
+
+-- Which partition this database is.  Ids of restaurants, dishes, orders and
+-- the logs are drawn here with a stride of 1024, so id % 1024 is the
+-- partition: the router routes an id with no lookup, and ids stay unique
+-- across the deployment while the partition count grows up to 1024.
+CREATE TABLE foodorder_shard.partition (
+    one bool PRIMARY KEY DEFAULT true CHECK (one),
+    partition integer NOT NULL CHECK (partition BETWEEN 0 AND 1023)
+);
+SELECT pg_catalog.pg_extension_config_dump('foodorder_shard.partition', '');
+
+-- Makes this database partition p: the sequences draw p, p + 1024, ...
+-- after every id already used, and restaurant 1 (made by CREATE EXTENSION
+-- foodorder) stays only on the partition its id routes to.  Run again after
+-- restoring a dump of the partition: a dump keeps sequence values, not
+-- their increments.
+CREATE FUNCTION foodorder_shard.configure(p integer) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    seq text;
+    top bigint;
+BEGIN
+    IF p IS NULL OR p NOT BETWEEN 0 AND 1023 THEN
+        RAISE EXCEPTION 'partition must be between 0 and 1023, not %', p
+            USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO foodorder_shard.partition (partition) VALUES (p)
+    ON CONFLICT (one) DO UPDATE SET partition = EXCLUDED.partition;
+    FOREACH seq IN ARRAY ARRAY['restaurant', 'dish', 'orders', 'status_change', 'stock_change']
+    LOOP
+        EXECUTE format('SELECT greatest(max(id), (SELECT last_value FROM foodorder.%I))
+                          FROM foodorder.%I', seq || '_id_seq', seq) INTO top;
+        EXECUTE format('ALTER SEQUENCE foodorder.%I INCREMENT BY 1024 MINVALUE 0 RESTART WITH %s',
+                       seq || '_id_seq', (top / 1024 + 1) * 1024 + p);
+    END LOOP;
+    IF p <> 1 THEN
+        DELETE FROM foodorder.restaurant r
+         WHERE r.id = 1
+           AND NOT EXISTS (SELECT FROM foodorder.dish d WHERE d.restaurant_id = 1);
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION foodorder_shard.configure(integer) FROM PUBLIC;
+
+-- Customers and addresses are on every partition, under the id the router
+-- drew, so any restaurant's order can check them.  The router writes each
+-- to every partition before it returns the id.  The checks are
+-- add_customer's and add_address's; a repeated call with the same row
+-- changes nothing, so a failed write-through can simply be retried.
+CREATE FUNCTION foodorder_shard.put_customer(id bigint, name text) RETURNS bigint
+LANGUAGE plpgsql STRICT SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NOT foodorder.caller_is_app()
+       AND NOT pg_catalog.pg_has_role(foodorder.calling_role(), current_user, 'USAGE') THEN
+        RAISE EXCEPTION 'permission denied to add customers'
+            USING ERRCODE = '42501',
+                  HINT = 'Only roles granted with foodorder.grant_app() add customers.';
+    END IF;
+    PERFORM foodorder.check_length('name', name, 200);
+    INSERT INTO foodorder.customer AS c (id, name) VALUES (put_customer.id, put_customer.name)
+    ON CONFLICT ON CONSTRAINT customer_pkey DO NOTHING;
+    IF NOT FOUND AND NOT EXISTS (SELECT FROM foodorder.customer c
+                                  WHERE c.id = put_customer.id AND c.name = put_customer.name) THEN
+        RAISE EXCEPTION 'customer % already exists with another name', id
+            USING ERRCODE = '23505';
+    END IF;
+    RETURN id;
+END
+$$;
+
+CREATE FUNCTION foodorder_shard.put_address(id bigint, customer bigint, detail text, label text)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF id IS NULL OR customer IS NULL OR detail IS NULL THEN
+        RAISE EXCEPTION 'customer and detail must not be null' USING ERRCODE = '22004';
+    END IF;
+    PERFORM foodorder.authorize_customer(customer);
+    PERFORM foodorder.check_length('detail', detail, 500);
+    PERFORM foodorder.check_length('label', label, 50);
+    IF NOT EXISTS (SELECT FROM foodorder.customer c WHERE c.id = customer) THEN
+        RAISE EXCEPTION 'customer % does not exist', customer USING ERRCODE = '23503';
+    END IF;
+    INSERT INTO foodorder.address AS a (id, customer_id, label, detail)
+    VALUES (put_address.id, customer, put_address.label, put_address.detail)
+    ON CONFLICT ON CONSTRAINT address_pkey DO NOTHING;
+    IF NOT FOUND AND NOT EXISTS (SELECT FROM foodorder.address a
+                                  WHERE a.id = put_address.id AND a.customer_id = customer
+                                    AND a.detail = put_address.detail
+                                    AND a.label IS NOT DISTINCT FROM put_address.label) THEN
+        RAISE EXCEPTION 'address % already exists with other values', id
+            USING ERRCODE = '23505';
+    END IF;
+    RETURN id;
+END
+$$;
+
+-- Roles.  PL/Proxy logs in to a partition as the caller, so a granted
+-- role must exist on every node and may log in there.  A staff role reads
+-- the router's tables, which read every partition: where its restaurant is
+-- not, it gets the staff kind's SELECT privileges (row-level security shows
+-- it nothing there) until a grant or revoke re-syncs the role.
+CREATE FUNCTION foodorder_shard.grant_role(kind text, role name, target bigint) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p record;
+BEGIN
+    IF role IS NOT NULL AND NOT EXISTS (SELECT FROM pg_roles r WHERE r.rolname = role) THEN
+        BEGIN
+            EXECUTE format('CREATE ROLE %I LOGIN', role);
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;  -- another partition on this node made it a moment ago
+        END;
+    END IF;
+    CASE kind
+    WHEN 'app' THEN
+        PERFORM foodorder.grant_app(role);
+    WHEN 'customer' THEN
+        PERFORM foodorder.grant_customer(role, target);
+    WHEN 'staff' THEN
+        PERFORM foodorder.grant_staff(role, target);
+    WHEN 'reader' THEN
+        IF EXISTS (SELECT FROM foodorder.app_role a WHERE a.role = to_regrole(grant_role.role)
+                   UNION ALL
+                   SELECT FROM foodorder.customer_role c WHERE c.role = to_regrole(grant_role.role)
+                   UNION ALL
+                   SELECT FROM foodorder.staff_role s WHERE s.role = to_regrole(grant_role.role)) THEN
+            RETURN;  -- its kinds here already give what it reads
+        END IF;
+        EXECUTE format('GRANT USAGE ON SCHEMA foodorder TO %I', role);
+        FOR p IN SELECT k.object_type, k.object, k.privilege
+                   FROM foodorder.role_kind_privileges() k
+                  WHERE k.kind = 'staff'
+                    AND (k.object_type = 'TABLE' OR k.object LIKE 'foodorder.caller\_%')
+        LOOP
+            EXECUTE format('GRANT %s ON %s %s TO %I', p.privilege, p.object_type, p.object, role);
+        END LOOP;
+    ELSE
+        RAISE EXCEPTION 'unknown role kind %', kind USING ERRCODE = '22023';
+    END CASE;
+END
+$$;
+REVOKE ALL ON FUNCTION foodorder_shard.grant_role(text, name, bigint) FROM PUBLIC;
+
+CREATE FUNCTION foodorder_shard.revoke_role(kind text, role name, target bigint) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    CASE kind
+    WHEN 'app' THEN
+        PERFORM foodorder.revoke_app(role);
+    WHEN 'customer' THEN
+        PERFORM foodorder.revoke_customer(role);
+    WHEN 'staff' THEN
+        PERFORM foodorder.revoke_staff(role, target);
+    WHEN 'reader' THEN
+        -- back to exactly what its kinds here give: nothing, if it has none
+        IF EXISTS (SELECT FROM pg_roles r WHERE r.rolname = role) THEN
+            PERFORM foodorder.sync_role_privileges(role::regrole);
+        END IF;
+    ELSE
+        RAISE EXCEPTION 'unknown role kind %', kind USING ERRCODE = '22023';
+    END CASE;
+END
+$$;
+REVOKE ALL ON FUNCTION foodorder_shard.revoke_role(text, name, bigint) FROM PUBLIC;
+
+-- Where a cart order goes: how many cart lines the customer has here, and
+-- the order its request key placed here, if any.  As the caller, so a
+-- role sees only what row-level security shows it; one that may see
+-- nothing gets (0, NULL), and the router then lets a partition refuse it.
+CREATE FUNCTION foodorder_shard.cart_here(customer bigint, request_key text, OUT partition integer,
+                                          OUT lines integer, OUT keyed_order bigint)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    partition := (SELECT p.partition FROM foodorder_shard.partition p);
+    lines := (SELECT count(*) FROM foodorder.cart_item c WHERE c.customer_id = customer);
+    keyed_order := (SELECT o.id FROM foodorder.orders o
+                     WHERE o.customer_id = customer AND o.request_key = cart_here.request_key);
+EXCEPTION WHEN insufficient_privilege THEN
+    lines := 0;
+    keyed_order := NULL;
+END
+$$;
+
+-- The partition's invariants: foodorder.verify(), and every id here routes
+-- here.  Each detail names the partition.
+CREATE FUNCTION foodorder_shard.verify() RETURNS TABLE (invariant text, detail text)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT v.invariant, format('partition %s: %s', p.partition, v.detail)
+      FROM foodorder.verify() v, foodorder_shard.partition p
+    UNION ALL
+    SELECT 'every id of this partition routes to it',
+           format('partition %s: %s %s routes to partition %s', p.partition, t.what, t.id, t.id % 1024)
+      FROM foodorder_shard.partition p,
+           LATERAL (SELECT 'restaurant' AS what, r.id FROM foodorder.restaurant r
+                    UNION ALL SELECT 'dish', d.id FROM foodorder.dish d
+                    UNION ALL SELECT 'order', o.id FROM foodorder.orders o) t
+     WHERE t.id % 1024 <> p.partition
+$$;
+
+-- What the router compares across partitions: customers and addresses
+-- must be the same rows everywhere.
+CREATE FUNCTION foodorder_shard.shared_rows(OUT partition integer, OUT customers bigint,
+                                            OUT addresses bigint, OUT digest text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT (SELECT p.partition FROM foodorder_shard.partition p),
+           (SELECT count(*) FROM foodorder.customer),
+           (SELECT count(*) FROM foodorder.address),
+           md5((SELECT coalesce(string_agg(c.id || ':' || c.name, ',' ORDER BY c.id), '')
+                  FROM foodorder.customer c)
+               || '/' ||
+               (SELECT coalesce(string_agg(a.id || ':' || a.customer_id || ':' || a.detail
+                                           || ':' || coalesce(a.label, ''), ',' ORDER BY a.id), '')
+                  FROM foodorder.address a))
+$$;
+REVOKE ALL ON FUNCTION foodorder_shard.shared_rows() FROM PUBLIC;
+
+-- Refusals as rows.  PL/Proxy drops and reopens its connection to a
+-- partition after every remote error (about 40 ms), so a sold-out rush
+-- through the router would reconnect on every refusal.  Each call_<f>
+-- runs <f> as the caller and returns its result, or the error's SQLSTATE,
+-- message, detail and hint as a row, which the router raises again; the
+-- remote call itself succeeds.  The caller's lock_timeout comes along: the
+-- router's session settings do not reach the partition.  (Cancels and
+-- timeouts are not caught: WHEN OTHERS does not catch them.)
+CREATE FUNCTION foodorder_shard.define_call(target regproc) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $def$
+DECLARE
+    f pg_proc;
+    result_type text;
+    call text;
+BEGIN
+    SELECT * INTO STRICT f FROM pg_proc WHERE oid = target;
+    result_type := CASE WHEN f.prorettype = 'void'::regtype THEN 'text'
+                        ELSE format_type(f.prorettype, NULL) END;
+    call := format('%I.%I(%s)', f.pronamespace::regnamespace, f.proname,
+                   (SELECT string_agg(quote_ident(n), ', ') FROM unnest(f.proargnames) n));
+    EXECUTE format($f$
+        CREATE FUNCTION foodorder_shard.%I(%s, lock_timeout text,
+            OUT result %s, OUT err_code text, OUT err_message text,
+            OUT err_detail text, OUT err_hint text)
+        LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $body$
+        BEGIN
+            PERFORM pg_catalog.set_config('lock_timeout', lock_timeout, true);
+            %s
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS err_code = RETURNED_SQLSTATE, err_message = MESSAGE_TEXT,
+                                    err_detail = PG_EXCEPTION_DETAIL, err_hint = PG_EXCEPTION_HINT;
+        END
+        $body$ $f$,
+        'call_' || f.proname, pg_get_function_identity_arguments(target), result_type,
+        CASE WHEN f.prorettype = 'void'::regtype THEN 'PERFORM ' || call || ';'
+             ELSE 'result := ' || call || ';' END);
+END
+$def$;
+
+SELECT foodorder_shard.define_call(f::regproc)
+  FROM unnest(ARRAY[
+           'foodorder.place_order', 'foodorder.place_order_from_cart',
+           'foodorder.cart_set', 'foodorder.cart_clear',
+           'foodorder.accept_order', 'foodorder.mark_ready', 'foodorder.complete_order',
+           'foodorder.cancel_order', 'foodorder.reject_order',
+           'foodorder.mark_paid', 'foodorder.refund_order', 'foodorder.expire_orders',
+           'foodorder.add_restaurant', 'foodorder.set_delivery_fee', 'foodorder.open_day',
+           'foodorder.add_dish', 'foodorder.set_price', 'foodorder.restock',
+           'foodorder.set_on_sale', 'foodorder.set_daily_stock', 'foodorder.set_hot',
+           'foodorder_shard.put_customer', 'foodorder_shard.put_address',
+           'foodorder_shard.grant_role', 'foodorder_shard.revoke_role']) f;
+DROP FUNCTION foodorder_shard.define_call(regproc);
+
+-- The call_ functions run as the caller: each target checks its own
+-- EXECUTE privilege and the caller's kind, as on a single node.
+REVOKE ALL ON FUNCTION foodorder_shard.call_grant_role(text, name, bigint, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION foodorder_shard.call_revoke_role(text, name, bigint, text) FROM PUBLIC;
+GRANT USAGE ON SCHEMA foodorder_shard TO PUBLIC;
