@@ -93,15 +93,34 @@ BEGIN
 END
 $$;
 
--- An error PL/Proxy passed on (a read, or a partition that is down):
--- raised again with its SQLSTATE, without PL/Proxy's prefixes.
+-- An error PL/Proxy passed on: raised again with its SQLSTATE, without
+-- PL/Proxy's prefixes.  PL/Proxy reports a partition it cannot reach, or
+-- loses, as XX000 (internal_error); clients get the connection class
+-- instead, as postgres_fdw gives for reads: 08001 when the call never
+-- reached the partition, 08006 when the connection broke during it.
 CREATE FUNCTION foodorder_router.raise_clean(code text, message text, detail text, hint text)
-RETURNS void LANGUAGE sql AS $$
-    SELECT foodorder_router.raise_remote(
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    partition text := substring(message FROM '^PL/Proxy function [^:]*: \[([^]]*)\]');
+BEGIN
+    IF code = 'XX000' AND partition IS NOT NULL AND message ~ '\] PQconnect' THEN
+        RAISE EXCEPTION 'could not connect to partition database %', partition
+            USING ERRCODE = '08001',
+                  DETAIL = pg_catalog.regexp_replace(message, '^.*?\] PQconnect\w*: ', ''),
+                  HINT = 'Nothing was done. Restaurants of the other partitions keep ordering; '
+                         'retry when its node is back.';
+    ELSIF code = 'XX000' AND partition IS NOT NULL AND message !~ 'REMOTE ERROR' THEN
+        RAISE EXCEPTION 'lost the connection to partition database %', partition
+            USING ERRCODE = '08006',
+                  DETAIL = pg_catalog.regexp_replace(message, '^.*?\] ', ''),
+                  HINT = 'The call may have been done there: retry place_order with the same request_key.';
+    END IF;
+    PERFORM foodorder_router.raise_remote(
         code,
         pg_catalog.regexp_replace(message, '^.*?REMOTE ERROR: ', ''),
         pg_catalog.regexp_replace(detail, '^Remote detail: ', ''),
-        pg_catalog.regexp_replace(hint, '^Remote hint: ', ''))
+        pg_catalog.regexp_replace(hint, '^Remote hint: ', ''));
+END
 $$;
 
 ------------------------------------------------------------------------
@@ -143,14 +162,29 @@ BEGIN
         DECLARE
             r record;
             total bigint;
+            err_code text;
+            err_message text;
+            err_detail text;
+            err_hint text;
         BEGIN
-            FOR r IN SELECT * FROM %s LOOP
-                IF r.err_code IS NOT NULL THEN
-                    PERFORM foodorder_router.raise_remote(r.err_code, r.err_message,
-                                                          r.err_detail, r.err_hint);
-                END IF;
-                total := coalesce(total, 0) + %s;
-            END LOOP;
+            BEGIN
+                FOR r IN SELECT * FROM %s LOOP
+                    IF r.err_code IS NOT NULL AND err_code IS NULL THEN
+                        err_code := r.err_code;
+                        err_message := r.err_message;
+                        err_detail := r.err_detail;
+                        err_hint := r.err_hint;
+                    END IF;
+                    total := coalesce(total, 0) + %s;
+                END LOOP;
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS err_code = RETURNED_SQLSTATE, err_message = MESSAGE_TEXT,
+                                        err_detail = PG_EXCEPTION_DETAIL, err_hint = PG_EXCEPTION_HINT;
+                PERFORM foodorder_router.raise_clean(err_code, err_message, err_detail, err_hint);
+            END;
+            IF err_code IS NOT NULL THEN
+                PERFORM foodorder_router.raise_remote(err_code, err_message, err_detail, err_hint);
+            END IF;
             RETURN %s;
         END
         $body$ $f$,
@@ -265,11 +299,39 @@ $$;
 -- never returned; the rows the others got are never used, and verify()
 -- names them).
 
+CREATE FUNCTION foodorder_router.forget_on(part integer, kind text, id bigint) RETURNS boolean
+LANGUAGE plproxy AS $$
+    CLUSTER 'foodorder';
+    RUN ON part;
+    SELECT foodorder_shard.forget(kind, id);
+$$;
+
+-- After a write-through that failed: remove the row from every partition
+-- that can be reached, one by one, so one that is down stops none.
+CREATE FUNCTION foodorder_router.forget_everywhere(kind text, id bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    p integer;
+BEGIN
+    FOR p IN SELECT x.partition FROM foodorder_router.partition x LOOP
+        BEGIN
+            PERFORM foodorder_router.forget_on(p, kind, id);
+        EXCEPTION WHEN OTHERS THEN
+            NULL;  -- unreachable: it never got the row, or verify() names it
+        END;
+    END LOOP;
+END
+$$;
+
 CREATE FUNCTION foodorder.add_customer(name text) RETURNS bigint
 LANGUAGE plpgsql STRICT AS $$
 DECLARE
     new_id bigint := pg_catalog.nextval('foodorder_router.customer_id_seq');
     r record;
+    err_code text;
+    err_message text;
+    err_detail text;
+    err_hint text;
 BEGIN
     FOR r IN SELECT * FROM foodorder_router.put_customer(new_id, name,
                                                          pg_catalog.current_setting('lock_timeout'))
@@ -279,6 +341,14 @@ BEGIN
         END IF;
     END LOOP;
     RETURN new_id;
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS err_code = RETURNED_SQLSTATE, err_message = MESSAGE_TEXT,
+                            err_detail = PG_EXCEPTION_DETAIL, err_hint = PG_EXCEPTION_HINT;
+    IF left(err_code, 2) IN ('08', '57', 'XX') THEN
+        -- a partition failed, not refused: the others may have the row
+        PERFORM foodorder_router.forget_everywhere('customer', new_id);
+    END IF;
+    PERFORM foodorder_router.raise_clean(err_code, err_message, err_detail, err_hint);
 END
 $$;
 
@@ -287,6 +357,10 @@ RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
     new_id bigint := pg_catalog.nextval('foodorder_router.address_id_seq');
     r record;
+    err_code text;
+    err_message text;
+    err_detail text;
+    err_hint text;
 BEGIN
     FOR r IN SELECT * FROM foodorder_router.put_address(new_id, customer, detail, label,
                                                         pg_catalog.current_setting('lock_timeout'))
@@ -296,6 +370,14 @@ BEGIN
         END IF;
     END LOOP;
     RETURN new_id;
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS err_code = RETURNED_SQLSTATE, err_message = MESSAGE_TEXT,
+                            err_detail = PG_EXCEPTION_DETAIL, err_hint = PG_EXCEPTION_HINT;
+    IF left(err_code, 2) IN ('08', '57', 'XX') THEN
+        -- a partition failed, not refused: the others may have the row
+        PERFORM foodorder_router.forget_everywhere('address', new_id);
+    END IF;
+    PERFORM foodorder_router.raise_clean(err_code, err_message, err_detail, err_hint);
 END
 $$;
 
@@ -466,6 +548,10 @@ RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     lt text := pg_catalog.current_setting('lock_timeout');
     outcomes jsonb;
+    err_code text;
+    err_message text;
+    err_detail text;
+    err_hint text;
 BEGIN
     IF role IS NOT NULL AND NOT EXISTS (SELECT FROM pg_catalog.pg_roles x WHERE x.rolname = role) THEN
         RAISE EXCEPTION 'role "%" does not exist', role USING ERRCODE = '42704';
@@ -494,6 +580,10 @@ BEGIN
     IF NOT revoking THEN
         PERFORM foodorder_router.add_reader(role);
     END IF;
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS err_code = RETURNED_SQLSTATE, err_message = MESSAGE_TEXT,
+                            err_detail = PG_EXCEPTION_DETAIL, err_hint = PG_EXCEPTION_HINT;
+    PERFORM foodorder_router.raise_clean(err_code, err_message, err_detail, err_hint);
 END
 $$;
 
@@ -661,6 +751,8 @@ GRANT EXECUTE ON FUNCTION
     foodorder_router.set_hot(integer, bigint, boolean, text),
     foodorder_router.put_customer(bigint, text, text),
     foodorder_router.put_address(bigint, bigint, text, text, text),
+    foodorder_router.forget_on(integer, text, bigint),
+    foodorder_router.forget_everywhere(text, bigint),
     foodorder_router.cart(bigint), foodorder_router.customer_orders(bigint),
     foodorder_router.caller_restaurants(), foodorder_router.caller_is_app(),
     foodorder_router.caller_customer()

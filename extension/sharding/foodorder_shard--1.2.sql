@@ -98,6 +98,34 @@ BEGIN
 END
 $$;
 
+-- Undoes a put_customer or put_address whose write-through failed on
+-- another partition (a node was down): the id was never returned, so
+-- nothing refers to the row; one that something refers to is kept.
+CREATE FUNCTION foodorder_shard.forget(kind text, id bigint) RETURNS boolean
+LANGUAGE plpgsql STRICT SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NOT foodorder.caller_is_app()
+       AND NOT pg_catalog.pg_has_role(foodorder.calling_role(), current_user, 'USAGE') THEN
+        RAISE EXCEPTION 'permission denied to remove customers or addresses' USING ERRCODE = '42501';
+    END IF;
+    IF kind = 'customer' THEN
+        DELETE FROM foodorder.customer c
+         WHERE c.id = forget.id
+           AND NOT EXISTS (SELECT FROM foodorder.address a WHERE a.customer_id = forget.id)
+           AND NOT EXISTS (SELECT FROM foodorder.orders o WHERE o.customer_id = forget.id)
+           AND NOT EXISTS (SELECT FROM foodorder.cart_item i WHERE i.customer_id = forget.id)
+           AND NOT EXISTS (SELECT FROM foodorder.customer_role r WHERE r.customer_id = forget.id);
+    ELSIF kind = 'address' THEN
+        DELETE FROM foodorder.address a
+         WHERE a.id = forget.id
+           AND NOT EXISTS (SELECT FROM foodorder.orders o WHERE o.address_id = forget.id);
+    ELSE
+        RAISE EXCEPTION 'unknown kind %', kind USING ERRCODE = '22023';
+    END IF;
+    RETURN FOUND;
+END
+$$;
+
 -- Roles.  PL/Proxy logs in to a partition as the caller, so a granted
 -- role must exist on every node and may log in there.  A staff role reads
 -- the router's tables, which read every partition: where its restaurant is
