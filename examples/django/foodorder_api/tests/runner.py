@@ -7,8 +7,18 @@ Behind PgBouncer (scripts/pooler: PGHOST is FOODORDER_POOLER), the pooler
 keeps server connections to the test database open after the tests close
 theirs, so before Django drops the database the runner has the pooler
 drop them (KILL on its admin console), and counts the tests' connections
-as the pooler's clients rather than the server's backends."""
+as the pooler's clients rather than the server's backends.
+
+Against the router of a sharded deployment (scripts/shards: PGHOST is the
+router's host in $FOODORDER_SHARDS/router), the test database is made a
+sharded one instead: `scripts/shards createdb` gives it foodorder_router
+and a partition database on the nodes for each partition, and
+`scripts/shards dropdb` drops them all after.  The roles are made on the
+router's cluster; granting them through the router makes them on the
+nodes, where the runner drops them again at the end."""
 import os
+import pathlib
+import subprocess
 import time
 
 import psycopg2
@@ -24,6 +34,48 @@ WAIT_SECONDS = 120  # bound for backends to go away: a busy machine is slow, not
 def behind_pooler():
     pooler = os.environ.get('FOODORDER_POOLER')
     return bool(pooler) and connection.settings_dict['HOST'] == pooler
+
+
+SHARDS_SCRIPT = pathlib.Path(__file__).resolve().parents[4] / 'scripts' / 'shards'
+
+
+def shards_file(name):
+    """Lines of a file in the sharded deployment's state folder, split into
+    fields ([] without a deployment)."""
+    folder = os.environ.get('FOODORDER_SHARDS')
+    try:
+        with open(os.path.join(folder, name)) as f:
+            return [line.split() for line in f if line.strip()]
+    except (TypeError, OSError):
+        return []
+
+
+def behind_router():
+    """True when the tests' database server is a sharded deployment's router."""
+    router = shards_file('router')
+    return bool(router) and connection.settings_dict['HOST'] == router[0][1]
+
+
+def shards(command, database):
+    """scripts/shards createdb|dropdb database, its output shown on failure."""
+    done = subprocess.run([str(SHARDS_SCRIPT), command, database],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f'scripts/shards {command} {database} failed:\n{done.stdout}')
+
+
+def drop_roles_on_nodes(roles):
+    """The roles granting made on the shard nodes, dropped there: the
+    partition databases, which held their privileges, are gone by now."""
+    for _name, host, port, _datadir in shards_file('nodes'):
+        conn = psycopg2.connect(dbname='postgres', user=owner or None, host=host, port=port)
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cur:
+                for role in roles:
+                    cur.execute(f'DROP ROLE IF EXISTS {role}')
+        finally:
+            conn.close()
 
 
 def pooler_console(statement):
@@ -61,10 +113,18 @@ def pooler_clients(role):
 class FoodorderTestRunner(DiscoverRunner):
     def setup_databases(self, **kwargs):
         global owner
+        sharded = behind_router()
+        if sharded:
+            # partition databases a crashed run left behind would stop createdb
+            shards('dropdb', connection.creation._get_test_db_name())
         config = super().setup_databases(**kwargs)
         owner = connection.settings_dict['USER']
+        if sharded:
+            connection.close()  # createdb runs its own sessions
+            shards('createdb', connection.settings_dict['NAME'])
         with connection.cursor() as cur:
-            cur.execute('CREATE EXTENSION foodorder')
+            if not sharded:
+                cur.execute('CREATE EXTENSION foodorder')
             # roles are cluster-wide: a crashed run may have left them
             for role in (APP_ROLE, CUSTOMER_ROLE):
                 cur.execute(f'DROP ROLE IF EXISTS {role}')
@@ -77,11 +137,19 @@ class FoodorderTestRunner(DiscoverRunner):
         connect_as(owner)
         if behind_pooler():
             self.release_pooled_connections(connection.settings_dict['NAME'])
-        super().teardown_databases(old_config, **kwargs)
+        sharded = behind_router()
+        database = connection.settings_dict['NAME']
+        try:
+            super().teardown_databases(old_config, **kwargs)
+        finally:
+            if sharded:  # the partition databases on the nodes (and the router's, if left)
+                shards('dropdb', database)
         with connection.cursor() as cur:
             for role in (APP_ROLE, CUSTOMER_ROLE):
                 cur.execute(f'DROP ROLE IF EXISTS {role}')
         connection.close()
+        if sharded:
+            drop_roles_on_nodes((APP_ROLE, CUSTOMER_ROLE))
 
     @staticmethod
     def release_pooled_connections(database):
