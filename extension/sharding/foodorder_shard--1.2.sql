@@ -204,12 +204,14 @@ CREATE FUNCTION foodorder_shard.cart_here(customer bigint, request_key text, OUT
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     partition := (SELECT p.partition FROM foodorder_shard.partition p);
-    lines := (SELECT count(*) FROM foodorder.cart_item c WHERE c.customer_id = customer);
-    keyed_order := (SELECT o.id FROM foodorder.orders o
-                     WHERE o.customer_id = customer AND o.request_key = cart_here.request_key);
-EXCEPTION WHEN insufficient_privilege THEN
-    lines := 0;
-    keyed_order := NULL;
+    BEGIN
+        lines := (SELECT count(*) FROM foodorder.cart_item c WHERE c.customer_id = customer);
+        keyed_order := (SELECT o.id FROM foodorder.orders o
+                         WHERE o.customer_id = customer AND o.request_key = cart_here.request_key);
+    EXCEPTION WHEN insufficient_privilege THEN
+        lines := 0;
+        keyed_order := NULL;
+    END;
 END
 $$;
 
