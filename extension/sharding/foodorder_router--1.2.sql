@@ -94,6 +94,21 @@ BEGIN
 END
 $$;
 
+-- Raises the first refusal among the rows of one PL/Proxy call.
+CREATE FUNCTION foodorder_router.raise_any(outcomes jsonb) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    o jsonb;
+BEGIN
+    FOR o IN SELECT * FROM jsonb_array_elements(outcomes) LOOP
+        IF o->>'err_code' IS NOT NULL THEN
+            PERFORM foodorder_router.raise_remote(o->>'err_code', o->>'err_message',
+                                                  o->>'err_detail', o->>'err_hint');
+        END IF;
+    END LOOP;
+END
+$$;
+
 -- An error PL/Proxy passed on: raised again with its SQLSTATE, without
 -- PL/Proxy's prefixes.  PL/Proxy reports a partition it cannot reach, or
 -- loses, as XX000 (internal_error); clients get the connection class
@@ -324,63 +339,47 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION foodorder.add_customer(name text) RETURNS bigint
-LANGUAGE plpgsql STRICT AS $$
+-- Writes a customer (value: its name) or an address (value, label: its
+-- detail and label) under id to every partition; returns id.
+CREATE FUNCTION foodorder_router.write_through(kind text, id bigint, customer bigint,
+                                               value text, label text)
+RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
-    new_id bigint := pg_catalog.nextval('foodorder_router.customer_id_seq');
-    r record;
+    lt text := pg_catalog.current_setting('lock_timeout');
+    outcomes jsonb;
     err_code text;
     err_message text;
     err_detail text;
     err_hint text;
 BEGIN
-    FOR r IN SELECT * FROM foodorder_router.put_customer(new_id, name,
-                                                         pg_catalog.current_setting('lock_timeout'))
-    LOOP
-        IF r.err_code IS NOT NULL THEN
-            PERFORM foodorder_router.raise_remote(r.err_code, r.err_message, r.err_detail, r.err_hint);
-        END IF;
-    END LOOP;
-    RETURN new_id;
+    IF kind = 'customer' THEN
+        SELECT jsonb_agg(o) INTO outcomes FROM foodorder_router.put_customer(id, value, lt) o;
+    ELSE
+        SELECT jsonb_agg(o) INTO outcomes
+          FROM foodorder_router.put_address(id, customer, value, label, lt) o;
+    END IF;
+    PERFORM foodorder_router.raise_any(outcomes);
+    RETURN id;
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS err_code = RETURNED_SQLSTATE, err_message = MESSAGE_TEXT,
                             err_detail = PG_EXCEPTION_DETAIL, err_hint = PG_EXCEPTION_HINT;
     IF left(err_code, 2) IN ('08', '57', 'XX') THEN
         -- a partition failed, not refused: the others may have the row
-        PERFORM foodorder_router.forget_everywhere('customer', new_id);
+        PERFORM foodorder_router.forget_everywhere(kind, id);
     END IF;
     PERFORM foodorder_router.raise_clean(err_code, err_message, err_detail, err_hint);
 END
 $$;
 
+CREATE FUNCTION foodorder.add_customer(name text) RETURNS bigint
+LANGUAGE sql STRICT
+RETURN foodorder_router.write_through('customer', pg_catalog.nextval('foodorder_router.customer_id_seq'),
+                                      NULL, name, NULL);
+
 CREATE FUNCTION foodorder.add_address(customer bigint, detail text, label text DEFAULT NULL)
-RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-    new_id bigint := pg_catalog.nextval('foodorder_router.address_id_seq');
-    r record;
-    err_code text;
-    err_message text;
-    err_detail text;
-    err_hint text;
-BEGIN
-    FOR r IN SELECT * FROM foodorder_router.put_address(new_id, customer, detail, label,
-                                                        pg_catalog.current_setting('lock_timeout'))
-    LOOP
-        IF r.err_code IS NOT NULL THEN
-            PERFORM foodorder_router.raise_remote(r.err_code, r.err_message, r.err_detail, r.err_hint);
-        END IF;
-    END LOOP;
-    RETURN new_id;
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS err_code = RETURNED_SQLSTATE, err_message = MESSAGE_TEXT,
-                            err_detail = PG_EXCEPTION_DETAIL, err_hint = PG_EXCEPTION_HINT;
-    IF left(err_code, 2) IN ('08', '57', 'XX') THEN
-        -- a partition failed, not refused: the others may have the row
-        PERFORM foodorder_router.forget_everywhere('address', new_id);
-    END IF;
-    PERFORM foodorder_router.raise_clean(err_code, err_message, err_detail, err_hint);
-END
-$$;
+RETURNS bigint LANGUAGE sql
+RETURN foodorder_router.write_through('address', pg_catalog.nextval('foodorder_router.address_id_seq'),
+                                      customer, detail, label);
 
 ------------------------------------------------------------------------
 -- Reads.  Each table is a partitioned table here whose partitions are
@@ -529,20 +528,6 @@ REVOKE ALL ON FUNCTION foodorder.set_partitions(text[]) FROM PUBLIC;
 -- user mapping here to read through.  A staff role is staff on its
 -- restaurant's partition and a reader (no rows) on the others.
 
--- Raises the first refusal among the rows of one PL/Proxy call.
-CREATE FUNCTION foodorder_router.raise_any(outcomes jsonb) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-    o jsonb;
-BEGIN
-    FOR o IN SELECT * FROM jsonb_array_elements(outcomes) LOOP
-        IF o->>'err_code' IS NOT NULL THEN
-            PERFORM foodorder_router.raise_remote(o->>'err_code', o->>'err_message',
-                                                  o->>'err_detail', o->>'err_hint');
-        END IF;
-    END LOOP;
-END
-$$;
 
 CREATE FUNCTION foodorder_router.change_role(kind text, role name, target bigint, revoking boolean)
 RETURNS void LANGUAGE plpgsql AS $$
@@ -754,6 +739,8 @@ GRANT EXECUTE ON FUNCTION
     foodorder_router.put_address(bigint, bigint, text, text, text),
     foodorder_router.forget_on(integer, text, bigint),
     foodorder_router.forget_everywhere(text, bigint),
+    foodorder_router.write_through(text, bigint, bigint, text, text),
+    foodorder_router.raise_any(jsonb),
     foodorder_router.partition_count(),
     foodorder_router.cart(bigint), foodorder_router.customer_orders(bigint),
     foodorder_router.caller_restaurants(), foodorder_router.caller_is_app(),
