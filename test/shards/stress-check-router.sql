@@ -129,6 +129,15 @@ checks (n, ok, what, numbers) AS (
            'a request key reused for another order was refused with OR004',
            count(*) FILTER (WHERE state = 'OR004') || ' of ' || count(*) || ' orders with a shared key'
       FROM c WHERE script = 'order' AND variant IN ('keymode 2', 'keymode 3', 'keymode 4')
+    UNION ALL
+    -- the whole-dish check's detail: refused only with fewer portions left
+    -- than asked (a hot dish's slots added up), never a false sold out
+    SELECT 13, count(*) > 0 AND count(*) FILTER (WHERE n IS NULL OR n[1] >= n[2]) = 0,
+           'every OR001 said fewer portions were left than requested',
+           count(*) || ' refusals, ' || count(*) FILTER (WHERE n IS NULL OR n[1] >= n[2]) || ' odd' ||
+           coalesce(' (e.g. ' || min(detail) FILTER (WHERE n IS NULL OR n[1] >= n[2]) || ')', '')
+      FROM (SELECT detail, (regexp_match(detail, '^Not enough portions left: dish \d+ has (\d+) left, (\d+) requested\.$'))::int[] AS n
+              FROM c WHERE 'OR001' IN (state, retry_state)) r
 )
 SELECT CASE WHEN ok THEN 'PASS' ELSE 'FAIL' END, what, numbers FROM checks ORDER BY n;
 

@@ -66,7 +66,8 @@ CREATE UNLOGGED TABLE stress.call (
     state       text NOT NULL,
     retry_id    bigint,
     retry_state text,
-    message     text
+    message     text,
+    detail      text
 );
 
 -- The dish ids of restaurant ridx's dishes didxs[1:n].
@@ -78,13 +79,15 @@ RETURN (SELECT array_agg(d.id ORDER BY i)
 
 -- A place_order call; returns the order id, or null and the SQLSTATE.
 CREATE FUNCTION stress.try_order(customer bigint, dishes bigint[], quantities integer[], key text,
-                                 OUT order_id bigint, OUT state text, OUT message text)
+                                 OUT order_id bigint, OUT state text, OUT message text,
+                                 OUT detail text)
 LANGUAGE plpgsql AS $$
 BEGIN
     order_id := foodorder.place_order(customer, dishes, quantities, request_key => key);
     state := '00000';
 EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
+    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+                            detail = PG_EXCEPTION_DETAIL;
 END $$;
 
 -- order.pgbench: 1-3 dishes (didxs[1:n], quantities qs[1:n]) of
@@ -114,6 +117,7 @@ DECLARE
     retry_id bigint;
     retry_state text;
     retry_message text;
+    retry_detail text;
 BEGIN
     IF keymode IN (2, 4) THEN
         r := 1 + (customer * 7 + k * 3) % restaurants;
@@ -126,13 +130,14 @@ BEGIN
     ds := stress.dish_ids(r, didxs, n);
     a := stress.try_order(customer, ds, qs[1:n], key);
     IF keymode = 1 THEN
-        SELECT * INTO retry_id, retry_state, retry_message
+        SELECT * INTO retry_id, retry_state, retry_message, retry_detail
           FROM stress.try_order(customer, ds, qs[1:n], key);
     END IF;
     INSERT INTO stress.call VALUES ('order', 'keymode ' || keymode, customer, key,
                                     (SELECT partition FROM stress.restaurant WHERE idx = r),
                                     a.order_id, a.state, retry_id, retry_state,
-                                    coalesce(a.message, retry_message));
+                                    coalesce(a.message, retry_message),
+                                    CASE WHEN a.message IS NOT NULL THEN a.detail ELSE retry_detail END);
     RETURN a.state;
 END $$;
 
@@ -142,13 +147,15 @@ END $$;
 -- pgbench client has a customer of its own for this, so that the cart
 -- holds what this call put in it.
 CREATE FUNCTION stress.place_cart(customer bigint, key text,
-                                  OUT order_id bigint, OUT state text, OUT message text)
+                                  OUT order_id bigint, OUT state text, OUT message text,
+                                  OUT detail text)
 LANGUAGE plpgsql AS $$
 BEGIN
     order_id := foodorder.place_order_from_cart(customer, request_key => key);
     state := '00000';
 EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
+    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+                            detail = PG_EXCEPTION_DETAIL;
 END $$;
 
 CREATE FUNCTION stress.cart_once(customer bigint, r integer, n integer, didxs integer[],
@@ -171,7 +178,7 @@ BEGIN
         GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
         INSERT INTO stress.call VALUES ('cart', 'cart_set', customer, key,
                                         (SELECT partition FROM stress.restaurant WHERE idx = r),
-                                        NULL, st, NULL, NULL, msg);
+                                        NULL, st, NULL, NULL, msg, NULL);
         RETURN st;
     END;
     a := stress.place_cart(customer, key);
@@ -179,7 +186,8 @@ BEGIN
     INSERT INTO stress.call VALUES ('cart', 'place_order_from_cart', customer, key,
                                     (SELECT partition FROM stress.restaurant WHERE idx = r),
                                     a.order_id, a.state, b.order_id, b.state,
-                                    coalesce(a.message, b.message));
+                                    coalesce(a.message, b.message),
+                                    CASE WHEN a.message IS NOT NULL THEN a.detail ELSE b.detail END);
     RETURN a.state;
 END $$;
 
@@ -205,7 +213,7 @@ BEGIN
         END;
     END IF;
     INSERT INTO stress.call VALUES ('cancel', NULL, customer, NULL, (o % 1024)::integer,
-                                    o, result, NULL, NULL, msg);
+                                    o, result, NULL, NULL, msg, NULL);
     RETURN result;
 END $$;
 
@@ -234,7 +242,8 @@ BEGIN
     a := stress.try_order(customer, ds, ARRAY[1, 1], NULL);
     INSERT INTO stress.call VALUES ('cross', CASE WHEN same_partition THEN 'same partition'
                                                    ELSE 'two partitions' END,
-                                    customer, NULL, p, a.order_id, a.state, NULL, NULL, a.message);
+                                    customer, NULL, p, a.order_id, a.state, NULL, NULL, a.message,
+                                    a.detail);
     RETURN a.state;
 END $$;
 
