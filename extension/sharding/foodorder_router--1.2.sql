@@ -75,6 +75,45 @@ LANGUAGE sql VOLATILE
 RETURN (pg_catalog.nextval('foodorder_router.restaurant_placement_seq')
         OPERATOR(pg_catalog.%) foodorder_router.partition_count())::integer;
 
+-- A request key belongs to the partition of the order it placed: a
+-- partition knows only its own keys, so the first call with a customer's
+-- key claims it here, and every later call with that customer and key goes
+-- to that partition, which answers as one node does (the same order for a
+-- retry, OR004 for other dishes: a node looks at the key before the
+-- dishes).  The claim is made in the caller's transaction, so a refused
+-- call (raised again here) drops it, and a concurrent call with the same
+-- key waits for it on the primary key, as on one node.  Unlogged: a claim
+-- is not worth a WAL flush per order; after a crash of the router, and
+-- for keys older than a day (expire_orders prunes them), a key reused with
+-- dishes of another partition places an order there.
+CREATE UNLOGGED TABLE foodorder_router.request_key (
+    customer_id bigint NOT NULL,
+    key text NOT NULL,
+    partition integer NOT NULL,
+    claimed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    PRIMARY KEY (customer_id, key)
+);
+
+CREATE FUNCTION foodorder_router.key_partition(customer bigint, key text, part integer)
+RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    home integer;
+BEGIN
+    IF customer IS NULL OR key IS NULL THEN
+        RETURN part;
+    END IF;
+    INSERT INTO foodorder_router.request_key AS k (customer_id, key, partition)
+    VALUES (customer, key, part)
+    ON CONFLICT DO NOTHING;
+    IF FOUND THEN
+        RETURN part;
+    END IF;
+    SELECT k.partition INTO home FROM foodorder_router.request_key k
+     WHERE k.customer_id = key_partition.customer AND k.key = key_partition.key;
+    RETURN coalesce(home, part);
+END
+$$;
+
 -- A partition's refusal, raised here with its SQLSTATE, message, detail
 -- and hint as they were.
 CREATE FUNCTION foodorder_router.raise_remote(code text, message text, detail text, hint text)
@@ -215,7 +254,8 @@ $def$;
 SELECT foodorder_router.define(name, args, returns, strict, route, total)
   FROM (VALUES
     ('place_order', 'customer bigint, dishes bigint[], quantities integer[], address bigint DEFAULT NULL, pay_method text DEFAULT NULL, request_key text DEFAULT NULL',
-     'bigint', false, 'foodorder_router.dish_partition(dishes)', false),
+     'bigint', false,
+     'foodorder_router.key_partition(customer, request_key, foodorder_router.dish_partition(dishes))', false),
     ('place_order_from_cart', 'customer bigint, address bigint DEFAULT NULL, pay_method text DEFAULT NULL, request_key text DEFAULT NULL',
      'bigint', false, 'foodorder_router.cart_partition(customer, request_key)', false),
     ('cart_set', 'customer bigint, dish bigint, quantity integer', 'void', false,
@@ -268,6 +308,16 @@ $$;
 DROP FUNCTION foodorder.put_customer(bigint, text), foodorder.put_address(bigint, bigint, text, text),
               foodorder.grant_role(text, name, bigint), foodorder.revoke_role(text, name, bigint);
 DROP FUNCTION foodorder_router.define(text, text, text, boolean, text, boolean);
+-- expire_orders, run every minute, also forgets request keys older than a day
+ALTER FUNCTION foodorder.expire_orders(interval) RENAME TO expire_orders_everywhere;
+ALTER FUNCTION foodorder.expire_orders_everywhere(interval) SET SCHEMA foodorder_router;
+CREATE FUNCTION foodorder.expire_orders(older_than interval) RETURNS integer
+LANGUAGE plpgsql STRICT AS $$
+BEGIN
+    DELETE FROM foodorder_router.request_key k WHERE k.claimed_at < pg_catalog.now() - interval '1 day';
+    RETURN foodorder_router.expire_orders_everywhere(older_than);
+END
+$$;
 
 ------------------------------------------------------------------------
 -- The cart order goes where the cart is: the partition holding the
@@ -286,25 +336,33 @@ CREATE FUNCTION foodorder_router.cart_partition(customer bigint, request_key tex
 RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     keyed integer;
+    keyed_order bigint;
     carts integer[];
 BEGIN
     IF customer IS NULL THEN
         RETURN 0;
     END IF;
-    SELECT min(h.partition) FILTER (WHERE h.keyed_order IS NOT NULL),
+    SELECT min(h.partition) FILTER (WHERE h.keyed_order IS NOT NULL), min(h.keyed_order),
            array_agg(h.partition ORDER BY h.partition) FILTER (WHERE h.lines > 0)
-      INTO keyed, carts
+      INTO keyed, keyed_order, carts
       FROM foodorder_router.cart_here(customer, request_key) h;
-    IF keyed IS NOT NULL THEN
-        RETURN keyed;
-    ELSIF pg_catalog.cardinality(carts) > 1 THEN
+    IF pg_catalog.cardinality(carts) > 1 THEN
         RAISE EXCEPTION 'an order cannot have dishes of more than one restaurant'
             USING ERRCODE = '22023',
                   DETAIL = pg_catalog.format('The cart of customer %s has dishes of restaurants on different nodes.',
                                              customer),
                   HINT = 'Place one order per restaurant.';
     END IF;
-    RETURN coalesce(carts[1], 0);
+    IF keyed IS NOT NULL AND carts[1] IS DISTINCT FROM keyed AND carts IS NOT NULL THEN
+        -- the key's order is elsewhere, so it cannot be this cart's
+        RAISE EXCEPTION 'request key "%" of customer % was used for a different order',
+                        request_key, customer
+            USING ERRCODE = 'OR004',
+                  DETAIL = pg_catalog.format('Order %s was placed with that key, with other dishes or quantities.',
+                                             keyed_order),
+                  HINT = 'Use a new request key for a new order.';
+    END IF;
+    RETURN foodorder_router.key_partition(customer, request_key, coalesce(keyed, carts[1], 0));
 END
 $$;
 
@@ -740,6 +798,7 @@ GRANT EXECUTE ON FUNCTION
     foodorder_router.forget_on(integer, text, bigint),
     foodorder_router.forget_everywhere(text, bigint),
     foodorder_router.write_through(text, bigint, bigint, text, text),
+    foodorder_router.key_partition(bigint, text, integer),
     foodorder_router.raise_any(jsonb),
     foodorder_router.partition_count(),
     foodorder_router.cart(bigint), foodorder_router.customer_orders(bigint),
