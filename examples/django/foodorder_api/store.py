@@ -36,7 +36,7 @@ def add_customer(name):
 
 def add_address(customer_id, detail, label):
     with connection.cursor() as cur:
-        cur.execute('SELECT foodorder.add_address(%s, %s, %s)', [customer_id, detail, label])
+        cur.execute('SELECT foodorder.add_address(%s::bigint, %s, %s)', [customer_id, detail, label])
         return cur.fetchone()[0]
 
 
@@ -52,7 +52,10 @@ def cart(customer_id):
 def cart_set(customer_id, dish_id, quantity):
     with transaction.atomic():
         with connection.cursor() as cur:
-            cur.execute('SELECT foodorder.cart_set(%s, %s, %s)', [customer_id, dish_id, quantity])
+            # the casts: a JSON integer past the column's range is 22003
+            # (400), not "no function cart_set(bigint, bigint, numeric)"
+            cur.execute('SELECT foodorder.cart_set(%s::bigint, %s::bigint, %s::integer)',
+                        [customer_id, dish_id, quantity])
         return cart(customer_id)
 
 
@@ -71,7 +74,7 @@ def _placed(cur, order_id):
 def place_order(customer_id, dishes, quantities, address, pay_method, request_key):
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute('SELECT foodorder.place_order(customer => %s, dishes => %s::bigint[],'
-                    ' quantities => %s::integer[], address => %s, pay_method => %s,'
+                    ' quantities => %s::integer[], address => %s::bigint, pay_method => %s,'
                     ' request_key => %s)',
                     [customer_id, dishes, quantities, address, pay_method, request_key])
         return _placed(cur, cur.fetchone()[0])
@@ -79,10 +82,26 @@ def place_order(customer_id, dishes, quantities, address, pay_method, request_ke
 
 def place_order_from_cart(customer_id, address, pay_method, request_key):
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute('SELECT foodorder.place_order_from_cart(customer => %s, address => %s,'
+        cur.execute('SELECT foodorder.place_order_from_cart(customer => %s, address => %s::bigint,'
                     ' pay_method => %s, request_key => %s)',
                     [customer_id, address, pay_method, request_key])
         return _placed(cur, cur.fetchone()[0])
+
+
+# An order as both examples answer it (examples/openapi.json, Order).
+# created_at is formatted here, not by a driver: DjangoJSONEncoder would
+# drop the fraction when it is 0 and node-postgres gives a Date, so the
+# one format (UTC, milliseconds, "Z") is written by the database for both.
+_ORDER_COLUMNS = """
+    o.id AS order_id, o.order_no, o.restaurant_id, o.status, o.pay_status,
+    o.total_count, o.total_cents, o.delivery_fee_cents, o.address_id, o.pay_method,
+    to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
+    (SELECT coalesce(json_agg(json_build_object(
+                'dish_id', i.dish_id, 'name', d.name,
+                'quantity', i.quantity, 'price_cents', i.price_cents)
+                ORDER BY i.dish_id), '[]')
+       FROM foodorder.order_item i JOIN foodorder.dish d ON d.id = i.dish_id
+      WHERE i.order_id = o.id) AS lines"""
 
 
 def orders_of(customer_id, limit=100):
@@ -92,25 +111,48 @@ def orders_of(customer_id, limit=100):
     where a plain SELECT would be filtered by row-level security to [].
     """
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute("""
-            SELECT o.id AS order_id, o.order_no, o.restaurant_id, o.status, o.pay_status,
-                   o.total_count, o.total_cents, o.delivery_fee_cents, o.address_id,
-                   o.pay_method, o.created_at,
-                   (SELECT coalesce(json_agg(json_build_object(
-                               'dish_id', i.dish_id, 'name', d.name,
-                               'quantity', i.quantity, 'price_cents', i.price_cents)
-                               ORDER BY i.dish_id), '[]')
-                      FROM foodorder.order_item i JOIN foodorder.dish d ON d.id = i.dish_id
-                     WHERE i.order_id = o.id) AS lines
+        cur.execute(f"""
+            SELECT {_ORDER_COLUMNS}
               FROM foodorder.customer_orders(%s) AS o
              ORDER BY o.id DESC
              LIMIT %s""", [customer_id, limit])
         return _rows(cur)
 
 
-def cancel_order(order_id):
+def restaurant_orders(restaurant_id, limit=100):
+    """The kitchen board: the restaurant's newest orders, with their
+    customer and lines, in one snapshot; None if there is no such
+    restaurant.  Row-level security decides which orders the role reads:
+    all of them for the app role and the restaurant's staff."""
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute('SELECT foodorder.cancel_order(%s)', [order_id])
+        cur.execute('SELECT 1 FROM foodorder.restaurant WHERE id = %s', [restaurant_id])
+        if not cur.fetchall():
+            return None
+        cur.execute(f"""
+            SELECT {_ORDER_COLUMNS}, o.customer_id
+              FROM foodorder.orders AS o
+             WHERE o.restaurant_id = %s
+             ORDER BY o.id DESC
+             LIMIT %s""", [restaurant_id, limit])
+        return _rows(cur)
+
+
+# The status changes the API offers, by the extension function each calls:
+# cancel (customer, app or staff) and the kitchen's (staff of the order's
+# restaurant only).
+TRANSITIONS = ('cancel_order', 'accept_order', 'reject_order', 'mark_ready', 'complete_order')
+
+
+def change_status(function, order_id):
+    """foodorder.<function>(order_id) and the order's status after it."""
+    if function not in TRANSITIONS:
+        raise ValueError(function)
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f'SELECT foodorder.{function}(%s::bigint)', [order_id])
         changed = cur.fetchone()[0]
         cur.execute('SELECT status FROM foodorder.orders WHERE id = %s', [order_id])
         return {'order_id': order_id, 'changed': changed, 'status': cur.fetchone()[0]}
+
+
+def cancel_order(order_id):
+    return change_status('cancel_order', order_id)

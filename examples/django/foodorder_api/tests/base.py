@@ -1,6 +1,7 @@
 """What the API tests share: the extension owner's own connection, for
 what the API does not do (the menu, staff steps, checking the books), and
-JSON requests through Django's test client.
+JSON requests through Django's test client, each answer checked against
+examples/openapi.json (openapi.py) before the test sees it.
 
 TransactionTestCase, not TestCase: the calls must really commit, as other
 connections (the owner's, the threads') look at the results.  Each test
@@ -12,7 +13,9 @@ import psycopg2
 from django.db import connection
 from django.test import TransactionTestCase
 
-from . import runner
+from . import openapi, runner
+
+SPEC = openapi.Spec.load()
 
 
 def owner_connection(autocommit=True):
@@ -57,10 +60,27 @@ class ApiTestCase(TransactionTestCase):
     def stock_and_sold(self, dish):
         return self.sql('SELECT stock, sold FROM foodorder.menu WHERE id = %s', dish)[0]
 
-    def call(self, method, path, body=None):
-        """(status, decoded JSON) of one request."""
+    def request(self, method, path, body=None, client=None):
+        """The response to one JSON request, checked against the API's
+        OpenAPI file: the test fails on an answer the file does not allow."""
         data = body if isinstance(body, (str, bytes)) else json.dumps(body or {})
-        response = self.client.generic(method, path, data, content_type='application/json')
+        response = (client or self.client).generic(method, path, data,
+                                                   content_type='application/json')
+        try:
+            decoded = json.loads(response.content)
+        except ValueError:
+            decoded = response.content.decode(errors='replace')
+        problems, key = SPEC.check(method, path, response.status_code, response.headers,
+                                  decoded)
+        if problems:
+            self.fail(f'{method} {path}: the answer breaks examples/openapi.json:\n  '
+                      + '\n  '.join(problems))
+        openapi.exercised.add((key, response.status_code))
+        return response
+
+    def call(self, method, path, body=None):
+        """(status, decoded JSON) of one request, checked as request() does."""
+        response = self.request(method, path, body)
         return response.status_code, response.json()
 
     def assert_error(self, answer, status, sqlstate):

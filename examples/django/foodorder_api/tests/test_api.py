@@ -221,9 +221,8 @@ class OrderTests(ApiTestCase):
             with transaction.atomic():
                 with connection.cursor() as cur:
                     cur.execute("SET LOCAL lock_timeout = '100ms'")
-                response = self.client.post(self.orders,
-                                            {'dishes': [self.tofu], 'quantities': [1]},
-                                            content_type='application/json')
+                response = self.request('POST', self.orders,
+                                        {'dishes': [self.tofu], 'quantities': [1]})
             self.assert_error((response.status_code, response.json()), 503, '55P03')
             self.assertEqual(response['Retry-After'], '1')
         finally:
@@ -323,7 +322,7 @@ class RequestShapeTests(ApiTestCase):
                          (500, '22012', 'internal error'))
 
     def test_other_methods_are_405_with_allow(self):
-        response = self.client.delete('/customers/1/orders')
+        response = self.request('DELETE', '/customers/1/orders')
         self.assertEqual(response.status_code, 405)
         self.assertEqual(response['Allow'], 'GET, POST')
         self.assertIn('GET or POST', response.json()['error']['message'])
