@@ -86,7 +86,10 @@ def menu(request):
 
 @api('POST')
 def customers(request):
-    customer_id = store.add_customer(str_field(json_body(request), 'name'))
+    name = str_field(json_body(request), 'name')
+    if name is None:  # add_customer is STRICT: a NULL name returns NULL, no error
+        raise ApiError(400, '"name" is required')
+    customer_id = store.add_customer(name)
     return JsonResponse({'customer_id': customer_id}, status=201)
 
 

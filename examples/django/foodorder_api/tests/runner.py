@@ -15,7 +15,11 @@ sharded one instead: `scripts/shards createdb` gives it foodorder_router
 and a partition database on the nodes for each partition, and
 `scripts/shards dropdb` drops them all after.  The roles are made on the
 router's cluster; granting them through the router makes them on the
-nodes, where the runner drops them again at the end."""
+nodes, where the runner drops them again at the end.
+
+When the whole suite runs, the runner adds one test at its end,
+coverage.CoverageTest: every operation of examples/openapi.json (and
+every documented status but 500 and 503) was met by the tests' requests."""
 import os
 import pathlib
 import subprocess
@@ -27,6 +31,8 @@ from django.test.runner import DiscoverRunner
 
 APP_ROLE = 'foodorder_django_app'
 CUSTOMER_ROLE = 'foodorder_django_customer'  # linked to a customer by a test
+NOBODY_ROLE = 'foodorder_django_nobody'  # granted nothing: refused everywhere
+ROLES = (APP_ROLE, CUSTOMER_ROLE, NOBODY_ROLE)
 owner = None  # the superuser from PGUSER: creates, drops, plays staff in tests
 WAIT_SECONDS = 120  # bound for backends to go away: a busy machine is slow, not broken
 
@@ -111,6 +117,15 @@ def pooler_clients(role):
 
 
 class FoodorderTestRunner(DiscoverRunner):
+    def build_suite(self, test_labels=None, extra_tests=None, **kwargs):
+        suite = super().build_suite(test_labels, extra_tests, **kwargs)
+        whole = (not test_labels or list(test_labels) in (['foodorder_api'], ['.'])) \
+            and not self.test_name_patterns
+        if whole:  # a part of the suite cannot cover the API
+            from .coverage import CoverageTest
+            suite.addTest(CoverageTest('test_every_operation_and_status_was_exercised'))
+        return suite
+
     def setup_databases(self, **kwargs):
         global owner
         sharded = behind_router()
@@ -126,7 +141,7 @@ class FoodorderTestRunner(DiscoverRunner):
             if not sharded:
                 cur.execute('CREATE EXTENSION foodorder')
             # roles are cluster-wide: a crashed run may have left them
-            for role in (APP_ROLE, CUSTOMER_ROLE):
+            for role in ROLES:
                 cur.execute(f'DROP ROLE IF EXISTS {role}')
                 cur.execute(f'CREATE ROLE {role} LOGIN')
             cur.execute('SELECT foodorder.grant_app(%s)', [APP_ROLE])
@@ -145,11 +160,11 @@ class FoodorderTestRunner(DiscoverRunner):
             if sharded:  # the partition databases on the nodes (and the router's, if left)
                 shards('dropdb', database)
         with connection.cursor() as cur:
-            for role in (APP_ROLE, CUSTOMER_ROLE):
+            for role in ROLES:
                 cur.execute(f'DROP ROLE IF EXISTS {role}')
         connection.close()
         if sharded:
-            drop_roles_on_nodes((APP_ROLE, CUSTOMER_ROLE))
+            drop_roles_on_nodes(ROLES)
 
     @staticmethod
     def release_pooled_connections(database):

@@ -45,6 +45,13 @@ class MenuTests(ApiTestCase):
 
 
 class CustomerTests(ApiTestCase):
+    def test_a_name_too_long_or_missing_is_400(self):
+        self.assert_error(self.call('POST', '/customers', {'name': 'x' * 201}), 400, '22001')
+        # not 201 {"customer_id": null}: add_customer(NULL) is STRICT, returns NULL
+        self.assert_error(self.call('POST', '/customers', {}), 400, None)
+        self.assert_error(self.call('POST', '/customers', {'name': None}), 400, None)
+        self.assertEqual(self.call('POST', '/customers', {'name': 'x' * 200})[0], 201)
+
     def test_add_customer_and_address(self):
         status, body = self.call('POST', '/customers', {'name': 'Ada'})
         self.assertEqual(status, 201, body)
@@ -103,6 +110,10 @@ class CartTests(ApiTestCase):
                 self.call('PUT', f'/customers/{self.me}/cart/{self.rice}', {'quantity': quantity}),
                 400, None)
         self.assertEqual(self.call('GET', f'/customers/{self.me}/cart')[1]['items'], [])
+
+    def test_a_quantity_past_integer_is_400_not_500(self):
+        self.assert_error(self.call('PUT', f'/customers/{self.me}/cart/{self.rice}',
+                                    {'quantity': 2 ** 40}), 400, '22003')
 
     def test_dish_off_sale_is_409_and_unknown_dish_404(self):
         self.sql('SELECT foodorder.set_on_sale(%s, false)', self.tofu)
@@ -195,10 +206,17 @@ class OrderTests(ApiTestCase):
             ({'dishes': [self.rice], 'quantities': [0]}, '22023'),
             ({'quantities': [1]}, '22004'),
             ({'dishes': [self.rice], 'quantities': [1.5]}, None),
+            ({'dishes': [self.rice], 'quantities': [2 ** 40]}, '22003'),
+            ({'dishes': [self.rice], 'quantities': [1], 'address': 2 ** 64}, '22003'),
+            ({'dishes': [self.rice] * 101, 'quantities': [1] * 101}, '54000'),
+            ({'dishes': [self.rice], 'quantities': [1], 'request_key': 'k' * 101}, '22001'),
         ]:
             with self.subTest(body=body):
                 self.assert_error(self.order(**body), 400, sqlstate)
         self.assertEqual(self.stock_and_sold(self.rice), (10, 0))
+
+    def test_orders_of_an_unknown_customer_are_404(self):
+        self.assert_error(self.call('GET', '/customers/999999999/orders'), 404, '23503')
 
     def test_unknown_dish_customer_or_address_is_404(self):
         other = self.customer()
@@ -229,6 +247,32 @@ class OrderTests(ApiTestCase):
             kitchen.rollback()
             kitchen.close()
         self.assertEqual(self.order(dishes=[self.tofu], quantities=[1])[0], 201)
+
+    def test_statement_timeout_is_503_with_retry_after(self):
+        kitchen = owner_connection(autocommit=False)
+        try:
+            with kitchen.cursor() as cur:
+                cur.execute('SELECT FROM foodorder.dish WHERE id = %s FOR UPDATE', [self.tofu])
+            with transaction.atomic():
+                with connection.cursor() as cur:
+                    cur.execute("SET LOCAL statement_timeout = '100ms'")
+                response = self.request('POST', self.orders,
+                                        {'dishes': [self.tofu], 'quantities': [1]})
+            self.assert_error((response.status_code, response.json()), 503, '57014')
+            self.assertEqual(response['Retry-After'], '1')
+        finally:
+            kitchen.rollback()
+            kitchen.close()
+        self.assertEqual(self.stock_and_sold(self.tofu), (3, 0))
+
+    def test_a_read_only_transaction_is_503(self):
+        if runner.behind_router():
+            self.skipTest('the router forwards the call: read-only there does not reach the node')
+        with transaction.atomic():
+            with connection.cursor() as cur:
+                cur.execute('SET LOCAL transaction_read_only = on')  # as on a hot standby
+            self.assert_error(self.order(dishes=[self.tofu], quantities=[1]), 503, '25006')
+        self.assertEqual(self.stock_and_sold(self.tofu), (3, 0))
 
 
 class CancelTests(ApiTestCase):
