@@ -22,11 +22,18 @@ const HTTP_STATUS_OF_SQLSTATE = Object.freeze({
   22023: 400, // bad argument: empty cart, two restaurants, unknown pay method
   '22P02': 400, // malformed value
   22003: 400, // number out of range
+  22001: 400, // too long: a name, an address, a request key (README, Limits)
+  54000: 400, // too many lines in one order or cart
   23503: 404, // unknown customer, dish, address or order
   42501: 403, // this database role may not act for that customer or restaurant
   40001: 503, // serialization failure: retry
   '40P01': 503, // deadlock: retry
   '55P03': 503, // lock timeout: retry
+  57014: 503, // statement timeout or cancel: nothing was written, retry
+  25006: 503, // read-only transaction: a standby; retry on the primary
+  '08001': 503, // sharded: the order's partition cannot be reached
+  '08006': 503, // sharded: the partition's connection broke; retry with the request key
+  '57P01': 503, // the server ended the session: retry on a new connection
 });
 const RETRY_AFTER_SECONDS = 1; // sent with every 503; a request_key makes the retry safe
 

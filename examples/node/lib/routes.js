@@ -147,6 +147,8 @@ async function menu({ pool, query }) {
 
 async function addCustomer({ pool, req }) {
   const name = strField(await jsonBody(req), 'name');
+  // add_customer is STRICT: a NULL name would return NULL, not an error
+  if (name === null) throw new ApiError(400, '"name" is required');
   return [201, { customer_id: await store.addCustomer(pool, name) }];
 }
 
@@ -205,8 +207,10 @@ function statusChange(action) {
 
 // --------------------------------------------------------------- the table
 
-// template: the path as the OpenAPI file writes it; {name} matches [0-9]+,
-// as Django's <int:name> does.
+// template: the path as examples/openapi.json writes it; {name} is digits
+// within PostgreSQL's bigint, as the Django example's <id:name>: a longer id
+// is no path (404), as no row could have it.
+const { BIGINT_MAX } = store;
 const ROUTES = [
   ['/menu', { GET: menu }],
   ['/customers', { POST: addCustomer }],
@@ -229,7 +233,7 @@ const ROUTES = [
 function match(path) {
   for (const route of ROUTES) {
     const found = route.pattern.exec(path);
-    if (found) {
+    if (found && found.slice(1).every((id) => BigInt(id) <= BIGINT_MAX)) {
       const params = Object.fromEntries(route.names.map((name, i) => [name, found[i + 1]]));
       return { route, params };
     }
@@ -260,7 +264,7 @@ function makeHandler({ pool, publicDir, log = console }) {
       const found = path === null ? null : match(path);
       if (!found) {
         if (path !== null && await serveStatic(req, res, publicDir, path)) return;
-        throw new ApiError(404, `no such path: ${req.method} ${path ?? req.url}`);
+        throw new ApiError(404, `no such path: ${path ?? req.url}`);
       }
       const { route, params } = found;
       const allowed = Object.keys(route.methods);
@@ -283,4 +287,4 @@ function makeHandler({ pool, publicDir, log = console }) {
   };
 }
 
-module.exports = { makeHandler, ROUTES, match, parseJson, JsonFloat, jsonText };
+module.exports = { makeHandler, ROUTES, BIGINT_MAX, match, parseJson, JsonFloat, jsonText };

@@ -70,15 +70,10 @@ async function single(pool, text, params) {
   return withClient(pool, async (client) => (await query(client, text, params)).rows);
 }
 
-// created_at exactly as Django's JsonResponse writes a UTC datetime
-// (DjangoJSONEncoder): ISO 8601, microseconds cut to milliseconds and left
-// out when zero, "Z" for UTC.  Done in SQL so that neither the session's
-// DateStyle and TimeZone nor JavaScript's millisecond Date matter.
-const CREATED_AT = `
-  to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
-  || CASE WHEN extract(microseconds FROM o.created_at)::bigint % 1000000 = 0 THEN ''
-          ELSE to_char(o.created_at AT TIME ZONE 'UTC', '.MS') END
-  || 'Z'`;
+// created_at in the one format of examples/openapi.json (Timestamp): UTC,
+// milliseconds, "Z", as the Django example writes it.  Done in SQL, so that
+// neither the session's DateStyle and TimeZone nor JavaScript's Date matter.
+const CREATED_AT = `to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 // An order as GET /customers/{id}/orders lists it, with its lines.
 const LINES = `
@@ -89,7 +84,13 @@ const LINES = `
      FROM foodorder.order_item i JOIN foodorder.dish d ON d.id = i.dish_id
     WHERE i.order_id = o.id) AS lines`;
 
+// The largest id a row can have (PostgreSQL's bigint).
+const BIGINT_MAX = 2n ** 63n - 1n;
+
 async function menu(pool, restaurantId) {
+  if (BigInt(restaurantId) > BIGINT_MAX) { // what Django's query finds for it: no row
+    throw new ApiError(404, `restaurant ${BigInt(restaurantId)} does not exist`);
+  }
   return inTransaction(pool, async (client) => {
     const restaurant = (await query(client,
       'SELECT id, name, delivery_fee_cents FROM foodorder.restaurant WHERE id = $1',
@@ -229,5 +230,5 @@ async function changeStatus(pool, action, orderId) {
 
 module.exports = {
   menu, addCustomer, addAddress, cart, cartSet, cartClear, placeOrder, placeOrderFromCart,
-  ordersOf, restaurantOrders, changeStatus, STATUS_FUNCTIONS,
+  ordersOf, restaurantOrders, changeStatus, STATUS_FUNCTIONS, BIGINT_MAX,
 };
