@@ -70,18 +70,23 @@ def shards(command, database):
         raise RuntimeError(f'scripts/shards {command} {database} failed:\n{done.stdout}')
 
 
-def drop_roles_on_nodes(roles):
-    """The roles granting made on the shard nodes, dropped there: the
-    partition databases, which held their privileges, are gone by now."""
+def on_nodes(statements):
+    """Run statements on every shard node's postgres database as the owner."""
     for _name, host, port, _datadir in shards_file('nodes'):
         conn = psycopg2.connect(dbname='postgres', user=owner or None, host=host, port=port)
         conn.autocommit = True
         try:
             with conn.cursor() as cur:
-                for role in roles:
-                    cur.execute(f'DROP ROLE IF EXISTS {role}')
+                for statement in statements:
+                    cur.execute(statement)
         finally:
             conn.close()
+
+
+def drop_roles_on_nodes(roles):
+    """The roles granting made on the shard nodes, dropped there: the
+    partition databases, which held their privileges, are gone by now."""
+    on_nodes([f'DROP ROLE IF EXISTS {role}' for role in roles])
 
 
 def pooler_console(statement):
@@ -145,6 +150,11 @@ class FoodorderTestRunner(DiscoverRunner):
                 cur.execute(f'DROP ROLE IF EXISTS {role}')
                 cur.execute(f'CREATE ROLE {role} LOGIN')
             cur.execute('SELECT foodorder.grant_app(%s)', [APP_ROLE])
+        if sharded:
+            # Granting makes a role on the nodes; the role granted nothing
+            # gets one too, as a revoked role has: a role the nodes do not
+            # know fails to connect there (08001), not 42501.
+            on_nodes([f'DROP ROLE IF EXISTS {NOBODY_ROLE}', f'CREATE ROLE {NOBODY_ROLE} LOGIN'])
         connect_as(APP_ROLE)
         return config
 

@@ -83,7 +83,11 @@ class KitchenTests(ApiTestCase):
         for verb in ('accept', 'reject', 'ready', 'complete'):
             with self.subTest(verb=verb):
                 error = self.assert_error(self.step(verb, theirs), 403, '42501')
-                self.assertIn(runner.APP_ROLE, error['detail'])
+                if not runner.behind_router():
+                    # through a router, the other restaurant may live on a
+                    # partition where the role is no staff at all: "permission
+                    # denied for function", with no detail
+                    self.assertIn(runner.APP_ROLE, error['detail'])
         self.assertEqual(self.status_of(theirs), 'placed')
         self.assertEqual(self.stock_and_sold(other_dish), (4, 1))
 
@@ -96,9 +100,13 @@ class KitchenTests(ApiTestCase):
         self.assertEqual(self.stock_and_sold(self.noodles), (3, 2))
 
     def test_unknown_order_is_404(self):
+        # An id of the restaurant's partition when sharded (ids are spread by
+        # id % 1024): on another partition, where the role is not staff,
+        # the router's answer is 42501 (403), as the file says.
+        unknown = self.r + 1024 * 1000000
         for verb in ('accept', 'reject', 'ready', 'complete'):
             with self.subTest(verb=verb):
-                self.assert_error(self.step(verb, 999999999), 404, '23503')
+                self.assert_error(self.step(verb, unknown), 404, '23503')
 
     def test_the_board_lists_the_restaurants_orders_newest_first(self):
         other = self.customer()
