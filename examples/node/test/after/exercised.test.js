@@ -1,0 +1,33 @@
+'use strict';
+// Run after every other test file (scripts/test-node): each operation of
+// examples/openapi.json was exercised by the tests over HTTP, its answers
+// checked against the file (test/helpers.js records what call() met in
+// $FOODORDER_NODE_SEEN).  Documented statuses no test met are listed.
+const { it } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const nodePath = require('node:path');
+const openapi = require('../openapi');
+
+it('every operation of examples/openapi.json was exercised', () => {
+  const spec = openapi.load();
+  assert.ok(spec, `${openapi.SPEC_FILE} is missing`);
+  const folder = process.env.FOODORDER_NODE_SEEN;
+  assert.ok(folder, 'FOODORDER_NODE_SEEN is not set: run scripts/test-node');
+  const seen = new Set(fs.readdirSync(folder).filter((f) => /^seen-\d+\.json$/.test(f))
+    .flatMap((f) => JSON.parse(fs.readFileSync(nodePath.join(folder, f), 'utf8'))));
+  const missed = [];
+  const statusesMissed = [];
+  for (const { method, template, operation } of openapi.operations(spec)) {
+    const name = `${method} ${template}`;
+    const met = Object.keys(operation.responses).filter((s) => seen.has(`${name} ${s}`));
+    if (met.length === 0) missed.push(name);
+    const notMet = Object.keys(operation.responses).filter((s) => !met.includes(s));
+    if (notMet.length) statusesMissed.push(`${name}: ${notMet.join(' ')}`);
+  }
+  if (statusesMissed.length) {
+    process.stdout.write(`        documented statuses no test met:\n${statusesMissed
+      .map((l) => `          ${l}`).join('\n')}\n`);
+  }
+  assert.deepEqual(missed, [], 'operations no test exercised');
+});
