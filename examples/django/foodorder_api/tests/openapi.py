@@ -97,12 +97,14 @@ class Spec:
             out[(p['in'], p['name'])] = p
         return out
 
-    def check(self, method, url, status, headers, body):
+    def check(self, method, url, status, headers, body, request_body=None):
         """(problems, key): what is wrong with this answer to method url,
         and (METHOD, template) of the operation, WRONG_METHOD's key for a
         method the path lacks, or UNKNOWN_PATH.  headers: a mapping with
         case-insensitive get (Django's response.headers); body: the parsed
-        JSON, or the raw text if it was not JSON."""
+        JSON, or the raw text if it was not JSON.  request_body, if given
+        (parsed), must be valid by the operation's requestBody schema when
+        the status is a success: the server took it, so the file must too."""
         parts = urlsplit(url)
         found = self.match(parts.path)
         method = method.upper()
@@ -133,6 +135,9 @@ class Spec:
                             f' (documented: {", ".join(op["responses"])})')
             return problems, key
         problems += self.check_response(response, status, status, headers, body, where)
+        if request_body is not None and 200 <= status < 300 and 'requestBody' in op:
+            schema = op['requestBody']['content']['application/json']['schema']
+            problems += self.validate(schema, request_body, f'{where} request body (accepted)')
         return problems, key
 
     def check_response(self, response, status, expected_status, headers, body, where):

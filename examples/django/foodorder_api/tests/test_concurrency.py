@@ -9,8 +9,8 @@ from django.db import connection
 from django.test import RequestFactory
 
 from .. import views
-from . import runner
-from .base import ApiTestCase
+from . import openapi, runner
+from .base import SPEC, ApiTestCase
 
 CUSTOMERS = 20
 PORTIONS = 12
@@ -23,6 +23,7 @@ class RushTests(ApiTestCase):
         rice = self.dish(r, 200, 1000, 'Rice')  # plenty: only the hot dish runs out
         customers = [self.customer() for _ in range(CUSTOMERS)]
         answers = [None] * CUSTOMERS
+        problems = [[] for _ in range(CUSTOMERS)]  # against examples/openapi.json
         start = threading.Barrier(CUSTOMERS)
 
         def order(i):
@@ -37,6 +38,9 @@ class RushTests(ApiTestCase):
                     content_type='application/json')
                 response = views.customer_orders(request, customer_id=customers[i])
                 answers[i] = (response.status_code, json.loads(response.content))
+                problems[i], key = SPEC.check('POST', request.path, response.status_code,
+                                              response.headers, answers[i][1])
+                openapi.exercised.add((key, response.status_code))
             except Exception as exc:  # seen as a wrong answer below
                 answers[i] = ('exception', repr(exc))
             finally:
@@ -48,6 +52,7 @@ class RushTests(ApiTestCase):
         for t in threads:
             t.join(timeout=300)
         self.assertFalse(any(t.is_alive() for t in threads), 'a thread hung')
+        self.assertEqual([p for p in problems if p], [], 'answers the OpenAPI file does not allow')
 
         placed = [a for a in answers if a[0] == 201]
         refused = [a for a in answers if a[0] == 409 and a[1]['error']['sqlstate'] == 'OR001']

@@ -115,8 +115,9 @@ class CheckerNegativeControls(ApiTestCase):
         self.headers = response.headers
         me = self.customer()
         self.orders_url = f'/customers/{me}/orders'
-        self.assertEqual(self.call('POST', self.orders_url,
-                                   {'dishes': [self.dish_id], 'quantities': [1]})[0], 201)
+        status, self.placed = self.call('POST', self.orders_url,
+                                        {'dishes': [self.dish_id], 'quantities': [1]})
+        self.assertEqual(status, 201, self.placed)
         self.orders = self.call('GET', self.orders_url)[1]
 
     def problems(self, method, url, status, body, headers=None):
@@ -196,3 +197,17 @@ class CheckerNegativeControls(ApiTestCase):
                                                         {'Content-Type': 'text/html'}))
         self.assert_found('status 200, expected 404',
                           self.problems('GET', '/nothing', 200, self.menu))
+
+    def test_a_request_body_the_file_does_not_allow_but_the_server_took_is_found(self):
+        def problems(request_body, status=201):
+            return SPEC.check('POST', self.orders_url, status, self.headers, self.placed,
+                              request_body)[0]
+        self.assertEqual(problems({'dishes': [self.dish_id], 'quantities': [1]}), [])
+        self.assert_found("property 'spicy' not in the schema",
+                          problems({'dishes': [self.dish_id], 'quantities': [1], 'spicy': 1}))
+        self.assert_found('is not of type', problems({'dishes': [self.dish_id],
+                                                      'quantities': ['1']}))
+        # a refused request body is not the file's business (the tests send bad ones)
+        refused = problems({'dishes': 'x'}, 400)
+        self.assertTrue(refused)  # the 201 body is no error body...
+        self.assertFalse([p for p in refused if 'request body' in p], refused)  # ...but that is all
