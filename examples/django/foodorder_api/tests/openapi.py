@@ -10,6 +10,11 @@ cannot say something this checker would silently skip.
     spec = Spec.load()
     problems, key = spec.check('GET', '/menu?restaurant=1', 200, headers, body)
 
+From the shell, for another client's recorded answers (one JSON object a
+line: method, url, status, headers, body, request_body):
+
+    python3 examples/django/foodorder_api/tests/openapi.py [--all] < answers.jsonl
+
 Every response of the test client goes through base.ApiTestCase.call,
 which fails the test on a problem and records key and status in
 `exercised`; CoverageTest (last in the suite) then asserts that every
@@ -243,3 +248,44 @@ def _path_value(raw, schema):
 
 def _query(query):
     return {part.split('=', 1)[0] for part in query.split('&') if part}
+
+
+def main(argv):
+    """Check recorded answers from another client of the same API (the Node
+    example's tests, say), one JSON object a line on stdin:
+        {"method", "url", "status", "headers": {...}, "body", "request_body"?}
+    Prints each problem; with --all, also each operation, and each
+    documented status but 500 and 503, that no line met.  Last line:
+    "openapi: N answers, M problems"; exits 1 on any problem."""
+    import sys
+    spec = Spec.load()
+    answers, problems, met = 0, [], set()
+    for number, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        answer = json.loads(line)
+        headers = {k.lower(): v for k, v in answer.get('headers', {}).items()}
+        found, key = spec.check(answer['method'], answer['url'], answer['status'],
+                                _LowerGet(headers), answer.get('body'), answer.get('request_body'))
+        problems += [f'line {number}: {p}' for p in found]
+        met.add((key, str(answer['status'])))
+        answers += 1
+    if '--all' in argv:
+        for (method, template), op in spec.operations().items():
+            for status in op['responses']:
+                if status not in ('500', '503') and ((method, template), status) not in met:
+                    problems.append(f'not met: {method} {template} {status}')
+    for p in problems:
+        print(f'  FAIL  {p}')
+    print(f'openapi: {answers} answers, {len(problems)} problems')
+    return 1 if problems else 0
+
+
+class _LowerGet(dict):
+    def get(self, name, default=None):
+        return super().get(name.lower(), default)
+
+
+if __name__ == '__main__':
+    import sys
+    sys.exit(main(sys.argv[1:]))

@@ -3,14 +3,17 @@
 nothing; and the checker itself rejects what it should (negative
 controls on real answers)."""
 import copy
+import json
 import re
+import subprocess
+import sys
 from unittest import mock
 
 from django.test import Client
 from django.urls import get_resolver
 
 from .. import store, urls
-from . import runner
+from . import openapi, runner
 from .base import SPEC, ApiTestCase
 
 
@@ -211,3 +214,21 @@ class CheckerNegativeControls(ApiTestCase):
         refused = problems({'dishes': 'x'}, 400)
         self.assertTrue(refused)  # the 201 body is no error body...
         self.assertFalse([p for p in refused if 'request body' in p], refused)  # ...but that is all
+
+    def test_the_command_line_checks_recorded_answers(self):
+        # what another client's tests (examples/node) can feed it
+        good = {'method': 'GET', 'url': self.menu_url, 'status': 200,
+                'headers': {'content-type': 'application/json'}, 'body': self.menu}
+        bad = copy.deepcopy(good)
+        bad['body']['dishes'][0]['id'] = str(self.dish_id)  # node-postgres' bigint
+        for lines, code, last in [([good], 0, 'openapi: 1 answers, 0 problems'),
+                                  ([good, bad], 1, 'openapi: 2 answers, 1 problems')]:
+            done = subprocess.run([sys.executable, openapi.__file__],
+                                  input=''.join(json.dumps(l) + '\n' for l in lines),
+                                  capture_output=True, text=True, timeout=120)
+            self.assertEqual((done.returncode, done.stdout.splitlines()[-1]), (code, last),
+                             done.stdout + done.stderr)
+        done = subprocess.run([sys.executable, openapi.__file__, '--all'],
+                              input=json.dumps(good) + '\n', capture_output=True, text=True,
+                              timeout=120)
+        self.assertIn('not met: POST /orders/{order_id}/accept 200', done.stdout)
