@@ -56,8 +56,10 @@ const stockAndSold = async (d) => {
 
 // An API server on a loopback port of its own, its pool logging in as
 // user (the app role unless said otherwise).  logs collects what it logs.
+// pool: pg.Pool settings, or an object with connect() to use as the pool.
 async function startApi({ user = APP_ROLE, max = 10, pool: poolConfig = {}, publicDir } = {}) {
-  const pool = createPool({ database: DB, user, max, ...poolConfig });
+  const pool = typeof poolConfig.connect === 'function' ? poolConfig
+    : createPool({ database: DB, user, max, ...poolConfig });
   const logs = [];
   const record = (level) => (...args) => logs.push({ level, text: args.map(String).join(' ') });
   const log = { error: record('error'), warn: record('warn'), info: record('info') };
@@ -72,7 +74,7 @@ async function startApi({ user = APP_ROLE, max = 10, pool: poolConfig = {}, publ
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await pool.end();
+      if (pool.end) await pool.end();
     },
   };
 }

@@ -56,6 +56,63 @@ describe('the server and examples/openapi.json', () => {
   });
 });
 
+// A request to each operation that passes the app's own checks, so the
+// database is reached.
+const REQUESTS = {
+  'GET /menu': ['/menu?restaurant=1'],
+  'POST /customers': ['/customers', { name: 'Ada' }],
+  'POST /customers/{customer_id}/addresses': ['/customers/1/addresses', { detail: 'x' }],
+  'PUT /customers/{customer_id}/cart/{dish_id}': ['/customers/1/cart/1', { quantity: 1 }],
+  'POST /customers/{customer_id}/orders': ['/customers/1/orders', { dishes: [1], quantities: [1] }],
+};
+function requestOf({ method, template }) {
+  const [path, body] = REQUESTS[`${method} ${template}`] || [filled(template)];
+  return [method, path, body];
+}
+
+describe('every operation, when the database fails', () => {
+  it('answers 503 with Retry-After when the database is unreachable', async () => {
+    const down = await h.startApi({ pool: { host: '/nonexistent-foodorder-socket-dir' } });
+    try {
+      for (const op of openapi.operations(spec)) {
+        const error = h.assertError(await h.call(down, ...requestOf(op)), 503, null);
+        assert.equal(error.message, 'database unavailable');
+      }
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('answers 500 "internal error" with the SQLSTATE for an error outside the table', async () => {
+    // a pool whose every statement fails with XX000 (internal_error), as a
+    // broken server would: the answer must not show the message
+    const { DatabaseError } = require('pg');
+    const failing = {
+      async connect() {
+        return {
+          async query() {
+            const err = new DatabaseError('secret internals', 0, 'error');
+            err.code = 'XX000';
+            throw err;
+          },
+          release() {},
+        };
+      },
+    };
+    const broken = await h.startApi({ pool: failing });
+    try {
+      for (const op of openapi.operations(spec)) {
+        const error = h.assertError(await h.call(broken, ...requestOf(op)), 500, 'XX000');
+        assert.deepEqual([error.message, error.detail, error.hint], ['internal error', null, null]);
+      }
+      assert.ok(broken.logs.every((l) => l.level === 'error'));
+      assert.equal(broken.logs.length, openapi.operations(spec).length, 'each one logged');
+    } finally {
+      await broken.close();
+    }
+  });
+});
+
 const call405 = (method, path) => h.call(api, method, path, method === 'GET' ? undefined : {});
 
 describe('the validator (negative controls on real answers)', () => {
