@@ -40,24 +40,40 @@ function sendError(res, error, headers = {}) {
 
 // ------------------------------------------------------------ the request
 
-// A number written with a fraction or an exponent: a float to Python's
-// json module (1.0 and 1e2 included), never an integer.  JSON.parse makes
-// 1.0 the integer 1, so such numbers are wrapped before parsing.
+// Python's json module, which the Django example parses bodies with, tells
+// what JSON.parse does not: a number written with a fraction or an
+// exponent (1.0, 1e2) is a float there, never an integer; and an integer
+// past 2^53 keeps every digit.  Such numbers are wrapped before parsing.
 class JsonFloat {
   constructor(value) { this.value = value; }
 }
-const FLOAT_KEY = `float ${randomUUID()}`;
+// An integer beyond Number's exact range, kept as its digits; pg sends
+// toPostgres()'s text, so the database gets (and range-checks) it exactly.
+class JsonBigInt {
+  constructor(text) { this.text = text; }
+
+  toPostgres() { return this.text; }
+
+  toJSON() { return Number(this.text); }
+}
+const WRAP_KEY = `wrapped ${randomUUID()}`;
 const STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 
 function parseJson(text) {
   const value = JSON.parse(text); // throws on what is not JSON
-  if (!/[.eE]/.test(text)) return value;
+  if (!/[.eE]|\d{16}/.test(text)) return value;
   // The text is valid JSON: strings and numbers can be told apart by a scan.
-  const marked = text.replace(STRING_OR_NUMBER, (token) => (
-    token[0] !== '"' && /[.eE]/.test(token) ? `{${JSON.stringify(FLOAT_KEY)}:${token}}` : token));
-  return JSON.parse(marked, (key, v) => (
-    v !== null && typeof v === 'object' && Object.hasOwn(v, FLOAT_KEY)
-      ? new JsonFloat(v[FLOAT_KEY]) : v));
+  const marked = text.replace(STRING_OR_NUMBER, (token) => {
+    if (token[0] === '"') return token;
+    if (/[.eE]/.test(token)) return `{${JSON.stringify(WRAP_KEY)}:[0,${token}]}`;
+    if (!Number.isSafeInteger(Number(token))) return `{${JSON.stringify(WRAP_KEY)}:[1,"${token}"]}`;
+    return token;
+  });
+  return JSON.parse(marked, (key, v) => {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, WRAP_KEY)) return v;
+    const [kind, number] = v[WRAP_KEY];
+    return kind === 0 ? new JsonFloat(number) : new JsonBigInt(number);
+  });
 }
 
 function readBody(req) {
@@ -107,7 +123,7 @@ function field(body, name) {
 }
 
 function isInt(value) {
-  return typeof value === 'number' && Number.isInteger(value);
+  return (typeof value === 'number' && Number.isInteger(value)) || value instanceof JsonBigInt;
 }
 
 function intField(body, name) {
@@ -287,4 +303,6 @@ function makeHandler({ pool, publicDir, log = console }) {
   };
 }
 
-module.exports = { makeHandler, ROUTES, BIGINT_MAX, match, parseJson, JsonFloat, jsonText };
+module.exports = {
+  makeHandler, ROUTES, BIGINT_MAX, match, parseJson, JsonFloat, JsonBigInt, jsonText,
+};

@@ -334,6 +334,11 @@ describe('orders', () => {
       assertError(await order(body), 400, sqlstate);
     }
     assertError(await order('{"dishes": [1], "quantities": [1.0]}'), 400, null);
+    // an integer past 2^53 reaches the database with every digit, as from Python
+    assertError(await order(`{"dishes": [${rice}], "quantities": [99999999999999999999]}`),
+      400, '22003');
+    assertError(await call(api, 'PUT', `/customers/${me}/cart/${rice}`,
+      '{"quantity": 9007199254740993}'), 400, '22003');
     assert.deepEqual(await stockAndSold(rice), rice0);
   });
 
@@ -342,6 +347,9 @@ describe('orders', () => {
     const other = await h.customer();
     const notMine = await value("SELECT foodorder.add_address($1, 'elsewhere')", other);
     assertError(await order({ dishes: [999999], quantities: [1] }), 404, '23503');
+    const exact = assertError(await order('{"dishes": [9007199254740993], "quantities": [1]}'),
+      404, '23503');
+    assert.match(`${exact.message} ${exact.detail}`, /9007199254740993/); // not ...992
     assertError(await call(api, 'POST', '/customers/999999/orders',
       { dishes: [rice], quantities: [1] }), 404, '23503');
     assertError(await order({ dishes: [rice], quantities: [1], address: notMine }), 404, '23503');
