@@ -91,7 +91,10 @@ process.on('exit', () => {
 
 // One request: {status, headers, body (decoded JSON), text}.  body: an
 // object is sent as JSON, a string or Buffer as it is, undefined as none.
-// Every answer of an API path is checked against examples/openapi.json.
+// Every answer of an API path is checked against examples/openapi.json,
+// and so is an object body the server accepted (2xx).  With FOODORDER_OPENAPI_RECORD=file, every answer is
+// also written there as a JSON line, for the Django example's checker
+// (examples/django/foodorder_api/tests/openapi.py) to read again.
 async function call(api, method, path, body, { headers = {} } = {}) {
   const init = { method, headers: { ...headers } };
   if (body !== undefined) {
@@ -106,9 +109,28 @@ async function call(api, method, path, body, { headers = {} } = {}) {
     text,
     body: response.headers.get('content-type') === 'application/json' && text ? JSON.parse(text) : text,
   };
-  const operation = openapi.check(method, path, answer);
+  const sent = body === undefined || typeof body === 'string' || Buffer.isBuffer(body)
+    ? undefined : body;
+  const operation = openapi.check(method, path, answer, sent);
   if (operation) seen.add(`${operation} ${answer.status}`);
+  // recorded: the path as the servers route it (percent-decoded); not HEAD,
+  // whose answer has no body to check
+  if (process.env.FOODORDER_OPENAPI_RECORD && method !== 'HEAD') {
+    fs.appendFileSync(process.env.FOODORDER_OPENAPI_RECORD, `${JSON.stringify({
+      method, url: decoded(path), status: answer.status, headers: answer.headers,
+      body: typeof answer.body === 'string' ? null : answer.body,
+      request_body: sent === undefined ? null : sent,
+    })}\n`);
+  }
   return answer;
+}
+
+function decoded(path) {
+  try {
+    return decodeURIComponent(path);
+  } catch (err) {
+    return path;
+  }
 }
 
 // answer is an error with this status and SQLSTATE; returns its error object.

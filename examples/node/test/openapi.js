@@ -195,8 +195,9 @@ function operations(spec) {
 
 // The problems of one answer ({status, headers (lower-case names), body})
 // to method path, and the operation it was ("GET /menu"), or null for a path
-// the file does not have.
-function problemsOf(spec, method, path, answer) {
+// the file does not have.  requestBody (the JSON sent, if any): when the
+// server accepted it (2xx), it must be valid by the operation's requestBody.
+function problemsOf(spec, method, path, answer, requestBody) {
   path = path.split('?')[0];
   try {
     path = decodeURIComponent(path); // as the servers match it
@@ -224,9 +225,14 @@ function problemsOf(spec, method, path, answer) {
     }
     return { operation: null, problems };
   }
-  return { operation: name,
-    problems: responseProblems(spec, (operation.responses || {})[String(answer.status)], name,
-      answer) };
+  const problems = responseProblems(spec, (operation.responses || {})[String(answer.status)],
+    name, answer);
+  const accepted = deref(spec, operation.requestBody);
+  const media = accepted && accepted.content && accepted.content['application/json'];
+  if (requestBody !== undefined && answer.status >= 200 && answer.status < 300 && media) {
+    problems.push(...validate(spec, media.schema, requestBody, `${name} request body`));
+  }
+  return { operation: name, problems };
 }
 
 // The problems of answer against one documented response (undefined: the
@@ -274,10 +280,10 @@ function responseProblems(spec, response, name, answer, status) {
 
 // For the tests: throws on a problem; returns "METHOD /template" or null.
 // Without the file (not yet written) nothing is checked.
-function check(method, path, answer) {
+function check(method, path, answer, requestBody) {
   const spec = load();
   if (!spec) return null;
-  const { operation, problems } = problemsOf(spec, method, path, answer);
+  const { operation, problems } = problemsOf(spec, method, path, answer, requestBody);
   if (problems.length) {
     const error = new Error(`the answer does not conform to examples/openapi.json:\n  `
       + `${problems.join('\n  ')}\n  answer: ${answer.status} ${answer.text}`);

@@ -192,6 +192,19 @@ describe('the validator (negative controls on real answers)', () => {
       /retry-after is sent but not declared/);
   });
 
+  it('rejects an accepted request body the file does not allow', async () => {
+    const me = await h.customer();
+    const d = await h.dish(restaurant, 100, 5);
+    const cart = await h.call(api, 'PUT', `/customers/${me}/cart/${d}`, { quantity: 1 });
+    assert.equal(cart.status, 200);
+    const path = `/customers/${me}/cart/${d}`;
+    assert.deepEqual(openapi.problemsOf(spec, 'PUT', path, cart, { quantity: 1 }).problems, []);
+    assert.match(openapi.problemsOf(spec, 'PUT', path, cart, { quantity: 1, note: 'x' }).problems
+      .join(), /"note" is not a documented property/);
+    assert.match(openapi.problemsOf(spec, 'PUT', path, cart, { quantity: '1' }).problems.join(),
+      /request body.*is string, not integer/);
+  });
+
   it('rejects an answer to a path the file does not have, unless it is the 404', () => {
     assert.match(problems(menu, 'GET', '/menus').join(), /documented 404 only/);
     assert.match(problems(menu, 'GET', `/orders/${BIGINT_MAX + 1n}/cancel`).join(),
