@@ -36,8 +36,14 @@ do for [i=1:n] {
     if (word(medians, i) eq "1") {
         s = word(sellouts, i) + 0
         set arrow from s, 0 to s, portions * 1.0 nohead dt 2 lw 1.5 lc rgb color(word(modes, i))
-        set label sprintf("%s: sold out, %.2f s", word(modes, i), s) at s, portions * (1.04 + 0.065 * k) \
-            center tc rgb color(word(modes, i)) font ",9"
+        # centred on its line; near the right edge, ending there
+        if (s > xmax * 0.8) {
+            set label sprintf("%s: sold out, %.2f s", word(modes, i), s) at s, portions * (1.04 + 0.065 * k) \
+                right offset 1, 0 tc rgb color(word(modes, i)) font ",9"
+        } else {
+            set label sprintf("%s: sold out, %.2f s", word(modes, i), s) at s, portions * (1.04 + 0.065 * k) \
+                center tc rgb color(word(modes, i)) font ",9"
+        }
         k = k + 1
     }
 }
