@@ -58,18 +58,21 @@ function el(tag, attrs, ...children) {
 }
 
 // Runs fn now and then every ms after each run has finished, so a slow
-// answer never piles up requests; the returned function runs it at once.
+// answer never piles up requests.  The returned function runs it afresh at
+// once (after the run in progress, whose answers may predate what the
+// caller just did) and resolves when that run is done.
 function poll(fn, ms) {
   let timer = null;
   let running = null;
   async function run() {
+    while (running) await running;
     clearTimeout(timer);
-    if (running) return running;
     running = (async () => {
       try { await fn(); } catch (err) { console.warn('poll', err); }
     })();
     await running;
     running = null;
+    clearTimeout(timer);
     timer = setTimeout(run, ms);
   }
   run();

@@ -15,12 +15,15 @@ const clearButton = $('clear-cart');
 
 let dishes = new Map();     // dish id -> menu entry {id, name, price_cents, stock, hot}
 let cart = { items: [], total_cents: 0 };
-let cartEdits = 0;          // user edits so far: a poll started before one is stale
+let cartEdits = 0;          // cart changes started so far
+let cartBusy = 0;           // cart changes not answered yet
+let cartQueue = Promise.resolve();  // cart changes, one after another
 let ordering = false;       // an order request is in flight
 // One request_key per checkout: made when Order is first pressed, reused by
 // every retry and double tap until the server answers for sure (an order,
 // or a refusal), and dropped when the customer edits the cart.
 let checkoutKey = null;
+let refreshNow = async () => {};  // menu, cart and orders read afresh (poll)
 
 function newRequestKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -118,38 +121,50 @@ function renderCart() {
   renderMenu();
 }
 
+// A cart read that overlapped a change may predate it: the change's own
+// answer (the cart after it) is what the page shows then.
 async function loadCart() {
+  if (cartBusy) return;
   const edits = cartEdits;
   const c = await api('GET', `/customers/${customerId}/cart`);
-  if (edits === cartEdits) { cart = c; renderCart(); }
+  if (edits === cartEdits && !cartBusy) { cart = c; renderCart(); }
 }
 
-async function changeCart(dishId, delta) {
-  const quantity = Math.max(0, inCart(dishId) + delta);
+// Runs change() after the changes before it, so that two quick taps on +
+// make 2 and not 1; the checkout's request_key goes with the old cart.
+function editCart(change) {
   cartEdits += 1;
-  checkoutKey = null;  // another cart, another checkout
-  try {
-    cart = await api('PUT', `/customers/${customerId}/cart/${dishId}`, { quantity });
-    say('', '');
-  } catch (err) {
-    say('error', describeError(err));
-    if (err.sqlstate === 'OR002') loadMenu().catch(() => {});
-  }
-  renderCart();
-}
-
-clearButton.addEventListener('click', async () => {
-  cartEdits += 1;
+  cartBusy += 1;
   checkoutKey = null;
-  try {
-    await api('DELETE', `/customers/${customerId}/cart`);
-    cart = { items: [], total_cents: 0 };
-    say('', '');
-  } catch (err) {
-    say('error', describeError(err));
-  }
   renderCart();
-});
+  cartQueue = cartQueue.then(async () => {
+    let stale = false;
+    try {
+      await change();
+      say('', '');
+    } catch (err) {
+      say('error', describeError(err));
+      stale = err.sqlstate === 'OR001' || err.sqlstate === 'OR002';  // the menu changed
+    } finally {
+      cartBusy -= 1;
+      renderCart();
+    }
+    if (stale) refreshNow();
+  });
+  return cartQueue;
+}
+
+function changeCart(dishId, delta) {
+  return editCart(async () => {
+    const quantity = Math.max(0, inCart(dishId) + delta);
+    cart = await api('PUT', `/customers/${customerId}/cart/${dishId}`, { quantity });
+  });
+}
+
+clearButton.addEventListener('click', () => editCart(async () => {
+  await api('DELETE', `/customers/${customerId}/cart`);
+  cart = { items: [], total_cents: 0 };
+}));
 
 // ---- ordering -------------------------------------------------------------
 
@@ -158,6 +173,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 orderButton.addEventListener('click', async () => {
   if (ordering) return;  // a second tap while the first is in flight
   ordering = true;
+  renderCart();
+  await cartQueue;  // the cart as the customer left it
   if (!checkoutKey) checkoutKey = newRequestKey();
   const key = checkoutKey;
   orderButton.dataset.requestKey = key;
@@ -192,8 +209,8 @@ orderButton.addEventListener('click', async () => {
       : describeError(err));
     $('message').dataset.sqlstate = err.sqlstate || '';
   } finally {
+    await refreshNow();  // stock, the emptied cart, the new order
     ordering = false;
-    await Promise.allSettled([loadMenu(), loadCart(), loadOrders()]);
     renderCart();
   }
 });
@@ -256,10 +273,11 @@ async function cancelOrder(orderId) {
   } catch (err) {
     say('error', describeError(err));
   }
-  await Promise.allSettled([loadOrders(), loadMenu()]);
+  await refreshNow();
 }
 
 // ---- start -----------------------------------------------------------------
+
 
 if (restaurantId === null || customerId === null) {
   say('error', 'Open this page as customer.html?restaurant=R&customer=C');
@@ -268,7 +286,7 @@ if (restaurantId === null || customerId === null) {
   $('customer-id').textContent = `customer ${customerId}`;
   renderCart();
   let offline = false;  // the last refresh failed, and says so
-  poll(async () => {
+  refreshNow = poll(async () => {
     try {
       await Promise.all([loadMenu(), loadCart(), loadOrders()]);
     } catch (err) {

@@ -29,13 +29,19 @@ function orderPosts(page) {
   return keys;
 }
 
-test('a double tap on Order places one order', async (t) => {
+test('a double tap on + adds two, a double tap on Order places one order', async (t) => {
   const r = await h.makeRestaurant(db, 'Double tap diner', [{ name: 'Dumplings', price: 1200, stock: 10 }]);
   const [dumplings] = r.dishes;
   const customer = await h.makeCustomer(db, 'Chen');
   const page = await h.openCustomer(browser, r.id, customer);
   const posts = orderPosts(page);
-  await h.addToCart(page, dumplings, 2);
+  // two quick taps on + (the second before the first is answered) are 2
+  await page.dblclick(`[data-testid="plus-${dumplings}"]`);
+  await h.waitDom(page, 'two in the cart', (d) =>
+    document.querySelector(`[data-testid="qty-${d}"]`).textContent === '2', dumplings);
+  const inCart = (await h.one(db, 'SELECT quantity FROM foodorder.cart_item WHERE customer_id = $1 AND dish_id = $2',
+    [customer, dumplings])).quantity;
+  assert.equal(inCart, 2, 'two + taps put 2 in the cart');
 
   await page.dblclick('[data-testid="order-button"]');
   const outcome = await h.orderOutcome(page);
@@ -49,7 +55,7 @@ test('a double tap on Order places one order', async (t) => {
   assert.equal(n, 1, 'exactly one order in the database');
   assert.equal(stock, 8, 'two portions taken, once');
   assert.ok(posts.length >= 1 && new Set(posts).size === 1, `one request_key: ${posts}`);
-  t.diagnostic(`2 taps -> ${posts.length} POST, ${n} order, stock 10 -> ${stock}`);
+  t.diagnostic(`2 taps on + -> ${inCart} in the cart; 2 taps on Order -> ${posts.length} POST, ${n} order, stock 10 -> ${stock}`);
 });
 
 test('a retry after a lost answer sends the same request_key: still one order', async (t) => {
