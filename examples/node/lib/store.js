@@ -9,13 +9,26 @@
 // 20-digit id is 22003, 400), as it does Django's Python ints.
 const { ApiError, DatabaseUnavailable, sqlstateOf } = require('./errors');
 
+const LISTENED = Symbol('foodorder: error listener added');
+
 // A client of the pool; failing to get one means the database is unreachable.
 async function connect(pool) {
+  let client;
   try {
-    return await pool.connect();
+    client = await pool.connect();
   } catch (err) {
     throw new DatabaseUnavailable(err);
   }
+  if (!client[LISTENED]) {
+    // A connection that ends while its client is checked out (the server
+    // terminated the session: 57P01) emits 'error' on the client, and the
+    // pool listens only while the client is idle: unheard, the error would
+    // end the process.  The call in progress fails by itself, and the pool
+    // drops the client when it comes back (not queryable).
+    client.on('error', () => {});
+    client[LISTENED] = true;
+  }
+  return client;
 }
 
 // client.query, with an error that is no server error (the connection

@@ -398,6 +398,70 @@ describe('orders', () => {
   });
 });
 
+describe('503: retry', () => {
+  let r; let tofu; let me;
+  before(async () => {
+    r = await h.restaurant();
+  });
+  const fresh = async () => {
+    tofu = await h.dish(r, 1500, 3, 'Tofu');
+    me = await h.customer();
+  };
+
+  // The kitchen (the owner) holds the dish's row while work() runs.
+  async function withRowHeld(dish, work) {
+    const kitchen = await h.owner().connect();
+    try {
+      await kitchen.query('BEGIN');
+      const { rows: [{ pid }] } = await kitchen.query(
+        'SELECT pg_backend_pid() AS pid FROM foodorder.dish WHERE id = $1 FOR UPDATE', [dish]);
+      return await work(pid);
+    } finally {
+      await kitchen.query('ROLLBACK');
+      kitchen.release();
+    }
+  }
+
+  it('a statement timeout is 503 57014, and nothing was written', async () => {
+    await fresh();
+    const impatient = await h.startApi({ pool: { options: '-c statement_timeout=100ms' } });
+    try {
+      await withRowHeld(tofu, async () => assertError(await call(impatient, 'POST',
+        `/customers/${me}/orders`, { dishes: [tofu], quantities: [1] }), 503, '57014'));
+      assert.deepEqual(await stockAndSold(tofu), [3, 0]);
+    } finally {
+      await impatient.close();
+    }
+  });
+
+  it('a read-only session (a standby) is 503 25006', async () => {
+    const standby = await h.startApi({ pool: { options: '-c default_transaction_read_only=on' } });
+    try {
+      assertError(await call(standby, 'POST', '/customers', { name: 'Ada' }), 503, '25006');
+    } finally {
+      await standby.close();
+    }
+  });
+
+  it('a session the server ends mid-call is 503 57P01, and the next call gets a new one', async () => {
+    await fresh();
+    const answer = await withRowHeld(tofu, async (holder) => {
+      const pending = call(api, 'POST', `/customers/${me}/orders`,
+        { dishes: [tofu], quantities: [1] });
+      const [waiting] = await h.waitFor(() => h.sql(
+        'SELECT pid FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', holder)
+        .then((rows) => rows.length && rows), () => 'the order waiting for the dish');
+      assert.equal(await value('SELECT pg_terminate_backend($1)', waiting.pid), true);
+      return pending;
+    });
+    assertError(answer, 503, '57P01');
+    assert.deepEqual(await stockAndSold(tofu), [3, 0]);
+    const retry = await call(api, 'POST', `/customers/${me}/orders`,
+      { dishes: [tofu], quantities: [1] });
+    assert.equal(retry.status, 201, retry.text);
+  });
+});
+
 describe('cancel', () => {
   let dumplings; let orderId;
   const fresh = async () => {

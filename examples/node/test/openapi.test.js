@@ -96,6 +96,7 @@ describe('every operation, when the database fails', () => {
             throw err;
           },
           release() {},
+          on() {},
         };
       },
     };
