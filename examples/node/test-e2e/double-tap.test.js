@@ -4,14 +4,14 @@
 // same key again, and the server returns the order the first try placed.
 'use strict';
 
-const test = require('node:test');
+const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./helpers');
 
 let browser;
 let db;
-test.before(async () => { [browser, db] = await Promise.all([h.launch(), h.connect()]); });
-test.after(async () => { await Promise.allSettled([browser && browser.close(), db && db.end()]); });
+before(async () => { [browser, db] = await Promise.all([h.launch(), h.connect()]); });
+after(async () => { await Promise.allSettled([browser && browser.close(), db && db.end()]); });
 
 async function ordersOf(customer) {
   return (await h.one(db, 'SELECT count(*)::int AS n FROM foodorder.orders WHERE customer_id = $1',

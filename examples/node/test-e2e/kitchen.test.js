@@ -4,14 +4,14 @@
 // hot dishes, live.
 'use strict';
 
-const test = require('node:test');
+const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./helpers');
 
 let browser;
 let db;
-test.before(async () => { [browser, db] = await Promise.all([h.launch(), h.connect()]); });
-test.after(async () => { await Promise.allSettled([browser && browser.close(), db && db.end()]); });
+before(async () => { [browser, db] = await Promise.all([h.launch(), h.connect()]); });
+after(async () => { await Promise.allSettled([browser && browser.close(), db && db.end()]); });
 
 // Waits until order id's card is in the board's column with that status.
 function cardIn(page, id, column, status) {

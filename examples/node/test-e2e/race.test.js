@@ -4,7 +4,7 @@
 // real race, whatever the machine's speed.  Exactly one gets the portion.
 'use strict';
 
-const test = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./helpers');
 

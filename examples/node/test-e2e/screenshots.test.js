@@ -4,7 +4,7 @@
 // order; kitchen.png, the board with orders in every state and a hot dish.
 'use strict';
 
-const test = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
