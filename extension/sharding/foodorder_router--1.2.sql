@@ -152,13 +152,23 @@ $$;
 -- PL/Proxy's prefixes.  PL/Proxy reports a partition it cannot reach, or
 -- loses, as XX000 (internal_error); clients get the connection class
 -- instead, as postgres_fdw gives for reads: 08001 when the call never
--- reached the partition, 08006 when the connection broke during it.
+-- reached the partition, 08006 when the connection broke during it.  A
+-- role the partition's node does not know was never granted anything
+-- through the router (grants create it there): 42501, as on one node, not
+-- a retry later.
 CREATE FUNCTION foodorder_router.raise_clean(code text, message text, detail text, hint text)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     partition text := substring(message FROM '^PL/Proxy function [^:]*: \[([^]]*)\]');
+    unknown_role text := substring(message FROM '\] PQconnect.*FATAL: +role "([^"]*)" does not exist');
 BEGIN
-    IF code = 'XX000' AND partition IS NOT NULL AND message ~ '\] PQconnect' THEN
+    IF code = 'XX000' AND partition IS NOT NULL AND unknown_role IS NOT NULL THEN
+        RAISE EXCEPTION 'role "%" may not call foodorder functions on partition database %',
+                        unknown_role, partition
+            USING ERRCODE = '42501',
+                  DETAIL = 'The role does not exist on that node: it was never granted a kind of caller.',
+                  HINT = 'Grant it through the router: grant_app, grant_customer or grant_staff.';
+    ELSIF code = 'XX000' AND partition IS NOT NULL AND message ~ '\] PQconnect' THEN
         RAISE EXCEPTION 'could not connect to partition database %', partition
             USING ERRCODE = '08001',
                   DETAIL = pg_catalog.regexp_replace(message, '^.*?\] PQconnect\w*: ', ''),
