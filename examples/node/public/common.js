@@ -31,6 +31,19 @@ async function api(method, path, body) {
 }
 
 // The positive integer query parameter name, or null.
+// The element a test finds by its data-testid, as the pages name theirs.
+const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
+
+// The page's one status line: kind is info, ok or error ('' hides it).
+function say(kind, text) {
+  const m = $('message');
+  m.hidden = !text;
+  m.textContent = text || '';
+  m.dataset.kind = kind;
+  delete m.dataset.orderId;
+  delete m.dataset.sqlstate;
+}
+
 function intParam(name) {
   const v = new URLSearchParams(location.search).get(name);
   return v && /^[0-9]+$/.test(v) ? Number(v) : null;

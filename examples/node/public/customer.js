@@ -8,7 +8,6 @@ const customerId = intParam('customer');
 const POLL_MS = 1000;
 const LOW_STOCK = 3;
 
-const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 const menuList = $('menu');
 const orderButton = $('order-button');
 const clearButton = $('clear-cart');
@@ -30,15 +29,6 @@ function newRequestKey() {
   // crypto.randomUUID needs a secure context (https or localhost)
   const b = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-}
-
-function say(kind, text) {
-  const m = $('message');
-  m.hidden = !text;
-  m.textContent = text || '';
-  m.dataset.kind = kind;
-  delete m.dataset.orderId;
-  delete m.dataset.sqlstate;
 }
 
 // ---- menu ----------------------------------------------------------------

@@ -8,7 +8,6 @@ const POLL_MS = 1000;
 const LOW_STOCK = 3;
 const DONE_SHOWN = 8;  // finished orders kept in the last column
 
-const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 
 // What each status offers: [action of POST /orders/ID/<action>, label, class]
 const ACTIONS = {
@@ -18,15 +17,6 @@ const ACTIONS = {
 };
 const COLUMN_OF = { placed: 'placed', accepted: 'accepted', ready: 'ready' };
 const busy = new Set();  // order ids with an action in flight
-
-function say(kind, text) {
-  const m = $('message');
-  m.hidden = !text;
-  m.textContent = text || '';
-  m.dataset.kind = kind;
-  delete m.dataset.orderId;
-  delete m.dataset.sqlstate;
-}
 
 function clock(iso) {
   const t = new Date(iso);
