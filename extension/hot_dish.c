@@ -11,8 +11,9 @@
  *
  *	1.	the first slot, from this backend's own one on, that has the
  *		portions and that no other transaction holds (SKIP LOCKED);
- *	2.	else this backend's own slot, waiting for whoever holds it, if it
- *		had the portions when the statement began;
+ *	2.	else a slot that had the portions when the statement began, from
+ *		this backend's own one on, waiting for whoever holds it; if that
+ *		holder took them, steps 1 and 2 again, a few times;
  *	3.	else the caller locks the whole dish (dish_lock.c: its row, then
  *		every slot, which waits until no order holds any) and sees all of
  *		its stock: it refuses only what the whole dish cannot serve, and
@@ -39,11 +40,11 @@
 
 static SPIPlanPtr from_own_plan = NULL;
 static SPIPlanPtr before_own_plan = NULL;
-static SPIPlanPtr own_slot_plan = NULL;
+static SPIPlanPtr held_slot_plan = NULL;
 static SPIPlanPtr settle_plan = NULL;
 
 static bool take_in_subtransaction(SPIPlanPtr *plans, int nplans, Datum *values,
-								   int32 *price, int64 *restaurant_id);
+								   int32 *price, int64 *restaurant_id, bool *found);
 
 /*
  * $3 is this backend's pid: its own slot is that modulo the number of
@@ -71,12 +72,40 @@ static bool take_in_subtransaction(SPIPlanPtr *plans, int nplans, Datum *values,
 static const char *const from_own_sql = TAKE_FREE_SLOT(">= " OWN_SLOT);
 static const char *const before_own_sql = TAKE_FREE_SLOT("< " OWN_SLOT);
 
-static const char *const own_slot_sql =
-"UPDATE foodorder.dish_slot s SET stock = s.stock - $2, sold = s.sold + $2"
-"  FROM foodorder.dish d"
-" WHERE s.dish_id = $1 AND s.slot = " OWN_SLOT " AND s.stock >= $2"
-"   AND d.id = s.dish_id AND d.hot AND d.on_sale"
-" RETURNING d.price_cents, d.restaurant_id";
+/*
+ * Step 2: every slot with the portions is held.  Wait for the first one
+ * from this backend's own slot on that had them in the statement's
+ * snapshot (one row lock, holding nothing else of the dish), and take
+ * them if its holder left enough: the UPDATE rechecks stock >= $2 on the
+ * version its holder committed.  Not only the own slot: once a sale is
+ * nearly over most slots are empty, and an order whose own slot is one of
+ * them would otherwise lock the whole dish, which waits for every holder
+ * and then holds every slot until its commit is flushed, so that the
+ * orders behind it find no free slot either and lock the whole dish too:
+ * a convoy of one order per WAL flush.
+ */
+static const char *const held_slot_sql =
+"WITH w AS ("
+"  SELECT x.slot FROM foodorder.dish_slot x"
+"   WHERE x.dish_id = $1 AND x.stock >= $2"
+"     AND EXISTS (SELECT FROM foodorder.dish d WHERE d.id = $1 AND d.hot AND d.on_sale)"
+"   ORDER BY x.slot < " OWN_SLOT ", x.slot LIMIT 1"
+"), u AS ("
+"  UPDATE foodorder.dish_slot s SET stock = s.stock - $2, sold = s.sold + $2"
+"    FROM w, foodorder.dish d"
+"   WHERE s.dish_id = $1 AND s.slot = w.slot AND s.stock >= $2"
+"     AND d.id = s.dish_id AND d.hot AND d.on_sale"
+"  RETURNING d.price_cents, d.restaurant_id"
+")"
+"SELECT u.price_cents, u.restaurant_id FROM w LEFT JOIN u ON true";
+
+/*
+ * How many times steps 1 and 2 run before the whole dish is locked, when
+ * the slot waited for in step 2 no longer had the portions.  Each round
+ * waits for at most one order; a bound, so that an order does not chase
+ * portions that others keep taking.
+ */
+#define HOT_SLOT_ROUNDS 3
 
 /*
  * Take quantity portions of a dish that was hot in the caller's snapshot
@@ -90,40 +119,56 @@ take_from_hot_slot(int64 dish_id, int32 quantity, int32 *price, int64 *restauran
 {
 	static Oid	argtypes[TAKE_NARGS] = {INT8OID, INT4OID, INT4OID};
 	SPIPlanPtr	free_slot[2];
-	SPIPlanPtr	own_slot[1];
+	SPIPlanPtr	held_slot[1];
 	Datum		values[TAKE_NARGS];
+	int			round;
 
 	free_slot[0] = kept_plan(&from_own_plan, from_own_sql, TAKE_NARGS, argtypes);
 	free_slot[1] = kept_plan(&before_own_plan, before_own_sql, TAKE_NARGS, argtypes);
-	own_slot[0] = kept_plan(&own_slot_plan, own_slot_sql, TAKE_NARGS, argtypes);
+	held_slot[0] = kept_plan(&held_slot_plan, held_slot_sql, TAKE_NARGS, argtypes);
 	values[0] = Int64GetDatum(dish_id);
 	values[1] = Int32GetDatum(quantity);
 	values[2] = Int32GetDatum(MyProcPid);
 
-	return take_in_subtransaction(free_slot, lengthof(free_slot), values,
-								  price, restaurant_id) ||
-		take_in_subtransaction(own_slot, lengthof(own_slot), values,
-							   price, restaurant_id);
+	for (round = 0; round < HOT_SLOT_ROUNDS; round++)
+	{
+		bool		found_slot = false;
+
+		if (take_in_subtransaction(free_slot, lengthof(free_slot), values,
+								   price, restaurant_id, NULL) ||
+			take_in_subtransaction(held_slot, lengthof(held_slot), values,
+								   price, restaurant_id, &found_slot))
+			return true;
+		/* no slot had the portions: only the whole dish can tell why */
+		if (!found_slot)
+			break;
+	}
+	return false;
 }
 
 /*
  * Run take statements in a subtransaction until one takes a slot; keep the
- * subtransaction if one did, roll it back if none did.  A statement that takes nothing may still have
- * locked a slot: one whose stock fell below the quantity while it waited,
- * or one the SKIP LOCKED subquery locked before the recheck failed.  Kept
- * to the end of the transaction, such a lock would break the lock order:
- * this order would then wait for the dish row (step 3) or for another slot
- * (step 2) while holding a slot, and a whole-dish locker waiting for that
- * slot while holding the row closes a cycle.  Rolling the subtransaction
- * back releases it.
+ * subtransaction if one did, roll it back if none did.  *found (if not
+ * NULL) tells whether a statement found a slot to wait for (step 2).  A
+ * statement that takes nothing may still have locked a slot: one whose
+ * stock fell below the quantity while it waited, or one the SKIP LOCKED
+ * subquery locked before the recheck failed.  Kept to the end of the
+ * transaction, such a lock would break the lock order: this order would
+ * then wait for the dish row (step 3) or for another slot (step 2) while
+ * holding a slot, and a whole-dish locker waiting for that slot while
+ * holding the row closes a cycle.  Rolling the subtransaction back
+ * releases it.
  */
 static bool
 take_in_subtransaction(SPIPlanPtr *plans, int nplans, Datum *values,
-					   int32 *price, int64 *restaurant_id)
+					   int32 *price, int64 *restaurant_id, bool *found)
 {
 	MemoryContext oldcontext = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
 	volatile bool taken = false;
+
+	if (found)
+		*found = false;
 
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcontext);
@@ -134,13 +179,22 @@ take_in_subtransaction(SPIPlanPtr *plans, int nplans, Datum *values,
 
 		for (i = 0; i < nplans && !taken; i++)
 		{
+			int			rc;
+			Datum		p;
+
 			CHECK_FOR_INTERRUPTS();
-			if (SPI_execute_plan(plans[i], values, NULL, false, 0) != SPI_OK_UPDATE_RETURNING)
+			rc = SPI_execute_plan(plans[i], values, NULL, false, 0);
+			if (rc != SPI_OK_UPDATE_RETURNING && rc != SPI_OK_SELECT)
 				elog(ERROR, "hot slot statement failed");
 			if (SPI_processed != 1)
 				continue;
-			*price = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
-												 SPI_tuptable->tupdesc, 1, &isnull));
+			/* step 2's row: the slot it waited for, NULLs if it took nothing */
+			if (found)
+				*found = true;
+			p = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+			if (isnull)
+				continue;
+			*price = DatumGetInt32(p);
 			*restaurant_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
 														 SPI_tuptable->tupdesc, 2,
 														 &isnull));
