@@ -227,8 +227,9 @@ class OrderTests(ApiTestCase):
         self.assert_error(self.order(dishes=[self.rice], quantities=[1], address=not_mine),
                           404, '23503')
 
-    def test_lock_timeout_is_503_with_retry_after(self):
-        # The kitchen holds the dish's row; this app connection waits 100 ms at most.
+    def order_while_kitchen_holds_tofu(self, setting):
+        """The answer to an order of tofu while the kitchen holds its row,
+        with setting (say lock_timeout = '100ms') for this request only."""
         kitchen = owner_connection(autocommit=False)
         try:
             with kitchen.cursor() as cur:
@@ -238,31 +239,24 @@ class OrderTests(ApiTestCase):
             # connection ran it and stay there for other clients.
             with transaction.atomic():
                 with connection.cursor() as cur:
-                    cur.execute("SET LOCAL lock_timeout = '100ms'")
-                response = self.request('POST', self.orders,
-                                        {'dishes': [self.tofu], 'quantities': [1]})
-            self.assert_error((response.status_code, response.json()), 503, '55P03')
-            self.assertEqual(response['Retry-After'], '1')
+                    cur.execute(f'SET LOCAL {setting}')
+                return self.request('POST', self.orders,
+                                    {'dishes': [self.tofu], 'quantities': [1]})
         finally:
             kitchen.rollback()
             kitchen.close()
+
+    def test_lock_timeout_is_503_with_retry_after(self):
+        # This app connection waits 100 ms at most for the kitchen's lock.
+        response = self.order_while_kitchen_holds_tofu("lock_timeout = '100ms'")
+        self.assert_error((response.status_code, response.json()), 503, '55P03')
+        self.assertEqual(response['Retry-After'], '1')
         self.assertEqual(self.order(dishes=[self.tofu], quantities=[1])[0], 201)
 
     def test_statement_timeout_is_503_with_retry_after(self):
-        kitchen = owner_connection(autocommit=False)
-        try:
-            with kitchen.cursor() as cur:
-                cur.execute('SELECT FROM foodorder.dish WHERE id = %s FOR UPDATE', [self.tofu])
-            with transaction.atomic():
-                with connection.cursor() as cur:
-                    cur.execute("SET LOCAL statement_timeout = '100ms'")
-                response = self.request('POST', self.orders,
-                                        {'dishes': [self.tofu], 'quantities': [1]})
-            self.assert_error((response.status_code, response.json()), 503, '57014')
-            self.assertEqual(response['Retry-After'], '1')
-        finally:
-            kitchen.rollback()
-            kitchen.close()
+        response = self.order_while_kitchen_holds_tofu("statement_timeout = '100ms'")
+        self.assert_error((response.status_code, response.json()), 503, '57014')
+        self.assertEqual(response['Retry-After'], '1')
         self.assertEqual(self.stock_and_sold(self.tofu), (3, 0))
 
     def test_a_read_only_transaction_is_503(self):
