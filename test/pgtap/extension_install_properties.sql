@@ -17,26 +17,27 @@ SELECT results_eq(
         FROM pg_catalog.pg_available_extension_versions
        WHERE name = 'foodorder' ORDER BY version$$,
     $$VALUES ('1.0'::text, false, true, false, 'foodorder'), ('1.1', false, true, false, 'foodorder'),
-             ('1.2', false, true, false, 'foodorder')$$,
-    'pg_available_extension_versions: 1.0, 1.1 and 1.2 are not trusted, need a superuser, not relocatable');
+             ('1.2', false, true, false, 'foodorder'), ('1.2.1', false, true, false, 'foodorder')$$,
+    'pg_available_extension_versions: 1.0, 1.1, 1.2 and 1.2.1 are not trusted, need a superuser, not relocatable');
 SELECT is(
     (SELECT default_version::text FROM pg_catalog.pg_available_extensions WHERE name = 'foodorder'),
-    '1.2', 'the default version is 1.2');
+    '1.2.1', 'the default version is 1.2.1');
 SELECT is(
     (SELECT extversion::text FROM pg_catalog.pg_extension WHERE extname = 'foodorder'),
-    '1.2', 'CREATE EXTENSION foodorder installs 1.2 (the 1.0 script and the updates)');
+    '1.2.1', 'CREATE EXTENSION foodorder installs 1.2.1 (the 1.0 script and the updates)');
 SELECT results_eq(
     $$SELECT source::text COLLATE "default", target::text COLLATE "default", path
         FROM pg_catalog.pg_extension_update_paths('foodorder')
        WHERE path IS NOT NULL ORDER BY source, target$$,
     $$VALUES ('1.0'::text, '1.1'::text, '1.0--1.1'::text), ('1.0', '1.2', '1.0--1.1--1.2'),
-             ('1.1', '1.2', '1.1--1.2')$$,
-    'the update paths: 1.0 -> 1.1 -> 1.2');
+             ('1.0', '1.2.1', '1.0--1.1--1.2--1.2.1'), ('1.1', '1.2', '1.1--1.2'),
+             ('1.1', '1.2.1', '1.1--1.2--1.2.1'), ('1.2', '1.2.1', '1.2--1.2.1')$$,
+    'the update paths: 1.0 -> 1.1 -> 1.2 -> 1.2.1');
 SELECT throws_ok(
     'ALTER EXTENSION foodorder SET SCHEMA public',
     '0A000', NULL, 'ALTER EXTENSION foodorder SET SCHEMA is refused');
 
--- Members: the fourteen tables and the 46 functions of 1.2 belong to the extension.
+-- Members: the fourteen tables and the 47 functions of 1.2.1 belong to the extension.
 SELECT set_eq(
     $$SELECT pg_catalog.pg_describe_object(d.classid, d.objid, 0)
         FROM pg_catalog.pg_depend d
@@ -98,8 +99,9 @@ SELECT set_eq(
              ('function foodorder.set_hot(bigint,boolean)'),
              ('function foodorder.lock_hot_slots(bigint)'),
              ('function foodorder.settle_hot_stock(bigint[],integer[],integer[])'),
-             ('function foodorder.role_kind_privileges_1_1()')$$,
-    'the extension owns exactly its fourteen tables and 46 functions');
+             ('function foodorder.role_kind_privileges_1_1()'),
+             ('function foodorder.check_address_room(bigint)')$$,
+    'the extension owns exactly its fourteen tables and 47 functions');
 
 -- pg_dump keeps the data of the tables (pg_extension_config_dump).  The
 -- identity sequences behind their ids need the same marking, or a
