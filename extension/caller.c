@@ -8,6 +8,15 @@
  * is the role the session acts as, GetOuterUserId(): the login role or
  * what SET ROLE chose, as for a pooler or gateway that switches roles.
  *
+ * During a security-restricted operation (ANALYZE, VACUUM and autovacuum,
+ * REINDEX, CLUSTER, REFRESH MATERIALIZED VIEW, CREATE INDEX) PostgreSQL runs
+ * a table owner's code (an index expression, a materialized view's query)
+ * as that owner, while the outer user stays whoever started the operation:
+ * a superuser's ANALYZE of a customer's table would lend the superuser's
+ * rights to the customer's code.  Inside a SECURITY DEFINER function the
+ * owner who started that code cannot be told apart, so no caller is
+ * trusted there: every function that asks who is calling refuses (42501).
+ *
  * Three kinds of caller are linked to roles by the grant_* functions:
  * app (app_role: any customer), customer (customer_role: one customer) and
  * staff (staff_role: one or more restaurants).  The owner and superusers,
@@ -37,6 +46,12 @@ static SPIPlanPtr is_staff_plan = NULL;
 Oid
 caller_role(void)
 {
+	if (InSecurityRestrictedOperation())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("foodorder functions cannot be called during a security-restricted operation"),
+				 errdetail("ANALYZE, VACUUM, REINDEX, CLUSTER, CREATE INDEX and REFRESH MATERIALIZED VIEW run a table owner's code as that owner on behalf of another role."),
+				 errhint("Call foodorder functions from queries, not from index expressions or materialized views.")));
 	return GetOuterUserId();
 }
 
