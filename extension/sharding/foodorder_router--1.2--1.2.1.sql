@@ -138,23 +138,21 @@ REVOKE SELECT ON pg_catalog.pg_foreign_server FROM PUBLIC;
 GRANT SELECT (oid, srvname, srvowner, srvfdw, srvtype, srvversion, srvacl)
     ON pg_catalog.pg_foreign_server TO PUBLIC;
 
--- A deployment made with 1.2: the server foodorder goes, with its PUBLIC
--- user mapping, its USAGE for PUBLIC and every mapping a role made on it.
+-- A deployment made with 1.2: its conninfos checked first (22023, nothing
+-- changed, while one has a login setting: correct it with 1.2's
+-- set_partitions), then the server foodorder goes, with its PUBLIC user
+-- mapping, its USAGE for PUBLIC and every mapping a role made on it.
 -- PL/Proxy keeps, per session, the user mapping it last read, and would
 -- keep using it after the switch to the functions above: so the update
--- ends the other sessions of this database (their clients reconnect).
+-- ends the other sessions of this database, last ([sessions]).
 DO $$
 BEGIN
-    IF EXISTS (SELECT FROM pg_catalog.pg_foreign_server s WHERE s.srvname = 'foodorder') THEN
-        DROP SERVER foodorder CASCADE;
-        PERFORM pg_catalog.pg_terminate_backend(a.pid)
-           FROM pg_catalog.pg_stat_activity a
-          WHERE a.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()
-            AND a.pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()
-            AND a.backend_type OPERATOR(pg_catalog.=) 'client backend';
-    END IF;
     IF foodorder_router.partition_count() > 0 THEN
         PERFORM foodorder_router.point_cluster(foodorder_router.partition_count());
+    END IF;
+    IF EXISTS (SELECT FROM pg_catalog.pg_foreign_server s WHERE s.srvname = 'foodorder') THEN
+        DROP SERVER foodorder CASCADE;
+        PERFORM pg_catalog.set_config('foodorder_router.end_sessions', 'on', true);
     END IF;
 END
 $$;
@@ -471,8 +469,8 @@ CREATE POLICY own_customer_claim ON foodorder_router.request_key FOR INSERT
     WITH CHECK (foodorder_router.may_act_for(customer_id));
 GRANT SELECT, INSERT (customer_id, key, partition) ON foodorder_router.request_key TO PUBLIC;
 
--- After each claim: the customer's claims older than a day are forgotten,
--- and more than 1000 younger ones is 54000 (a claim is kept only when the
+-- After each claim: past 1000 claims of the customer, those older than a
+-- day are forgotten, and more than 1000 younger ones is 54000 (a claim is kept only when the
 -- call that made it succeeded, so these are the customer's keyed orders
 -- through this router in the last 24 hours).  Under a lock
 -- per customer, so concurrent claims are counted one after the other.  As
@@ -482,19 +480,23 @@ CREATE FUNCTION foodorder_router.count_claims() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     bound constant integer := 1000;
-    live integer;
+    claims bigint;
+    gone bigint;
 BEGIN
     PERFORM pg_advisory_xact_lock('foodorder_router.request_key'::regclass::oid::integer,
                                   hashint8(NEW.customer_id));
-    DELETE FROM foodorder_router.request_key k
-     WHERE k.customer_id = NEW.customer_id AND k.claimed_at < now() - interval '1 day';
-    SELECT count(*) INTO live FROM foodorder_router.request_key k WHERE k.customer_id = NEW.customer_id;
-    IF live > bound THEN
-        RAISE EXCEPTION 'customer % has more than % request keys of the last day', NEW.customer_id, bound
-            USING ERRCODE = '54000',
-                  DETAIL = format('The router remembers each keyed order''s key for a day, at most %s per customer.',
-                                  bound),
-                  HINT = 'Order without a request_key, or retry later.';
+    SELECT count(*) INTO claims FROM foodorder_router.request_key k WHERE k.customer_id = NEW.customer_id;
+    IF claims > bound THEN
+        DELETE FROM foodorder_router.request_key k
+         WHERE k.customer_id = NEW.customer_id AND k.claimed_at < now() - interval '1 day';
+        GET DIAGNOSTICS gone = ROW_COUNT;
+        IF claims - gone > bound THEN
+            RAISE EXCEPTION 'customer % has more than % request keys of the last day', NEW.customer_id, bound
+                USING ERRCODE = '54000',
+                      DETAIL = format('The router remembers each keyed order''s key for a day, at most %s per customer.',
+                                      bound),
+                      HINT = 'Order without a request_key, or retry later.';
+        END IF;
     END IF;
     RETURN NULL;
 END
@@ -540,9 +542,24 @@ REVOKE ALL ON FUNCTION foodorder_router.count_claims() FROM PUBLIC;
 -- (end of [request keys])
 
 ------------------------------------------------------------------------
+-- [routing] partition_of, pinned below, in PL/pgSQL: a SQL function with
+-- a SET clause is not inlined and is planned anew on every call (about
+-- 10 us per routed call here); PL/pgSQL keeps its expression.
+------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION foodorder_router.partition_of(id bigint) RETURNS integer
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN coalesce((id OPERATOR(pg_catalog.&) 1023)::integer, 0);
+END
+$$;
+
+-- (end of [routing])
+
+------------------------------------------------------------------------
 -- [pinned] Every function of the extension runs with search_path
--- pg_catalog, pg_temp, whatever the caller's: keep this section last, so
--- that it covers the functions of every section above.
+-- pg_catalog, pg_temp, whatever the caller's: keep this section after
+-- every section that makes functions, so that it covers them all.
 ------------------------------------------------------------------------
 
 DO $$
@@ -562,3 +579,24 @@ END
 $$;
 
 -- (end of [pinned])
+
+------------------------------------------------------------------------
+-- [sessions] After an update from 1.2 that dropped the server foodorder
+-- ([cluster]): the other sessions of this database end, so that none
+-- keeps a user mapping PL/Proxy read before.  Last, after every step
+-- that could still fail.
+------------------------------------------------------------------------
+
+DO $$
+BEGIN
+    IF pg_catalog.current_setting('foodorder_router.end_sessions', true) = 'on' THEN
+        PERFORM pg_catalog.pg_terminate_backend(a.pid)
+           FROM pg_catalog.pg_stat_activity a
+          WHERE a.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()
+            AND a.pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()
+            AND a.backend_type OPERATOR(pg_catalog.=) 'client backend';
+    END IF;
+END
+$$;
+
+-- (end of [sessions])
