@@ -115,9 +115,9 @@ END
 $$;
 
 -- Points PL/Proxy's cluster 'foodorder' at the partitions in
--- foodorder_router.partition (checked again: whatever wrote them, PL/Proxy
--- will use them for every caller); old, the count before, is kept for the
--- callers.
+-- foodorder_router.partition, checked again: whatever wrote them, PL/Proxy
+-- uses them for every caller.  old (the count before the change) is no
+-- longer needed: PL/Proxy checks the count itself.
 CREATE FUNCTION foodorder_router.point_cluster(old integer) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
@@ -133,7 +133,7 @@ $$;
 -- PostgreSQL already does for user mappings.  postgres_fdw and
 -- information_schema (which shows options only to a server's users) are
 -- unaffected; psql's \des+ needs the owner.  This is a change to the
--- database's catalog, kept by pg_dump and by DROP EXTENSION.
+-- database's catalog: pg_dump keeps it, DROP EXTENSION does not undo it.
 REVOKE SELECT ON pg_catalog.pg_foreign_server FROM PUBLIC;
 GRANT SELECT (oid, srvname, srvowner, srvfdw, srvtype, srvversion, srvacl)
     ON pg_catalog.pg_foreign_server TO PUBLIC;
@@ -273,7 +273,8 @@ GRANT SELECT ON foodorder_router.app_role, foodorder_router.customer_role TO PUB
 CREATE FUNCTION foodorder_router.may_act_for(customer bigint) RETURNS boolean
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    RETURN EXISTS (SELECT FROM foodorder_router.app_role a WHERE a.role = pg_catalog.quote_ident(current_user)::regrole)
+    RETURN EXISTS (SELECT FROM foodorder_router.app_role a
+                    WHERE a.role = pg_catalog.quote_ident(current_user)::regrole)
         OR EXISTS (SELECT FROM foodorder_router.customer_role c
                     WHERE c.role = pg_catalog.quote_ident(current_user)::regrole AND c.customer_id = customer)
         OR pg_has_role(current_user,
@@ -284,8 +285,9 @@ $$;
 
 -- What the router itself gives a granted role: EXECUTE on
 -- plproxy.get_cluster_partitions (any kind: PL/Proxy runs it as the
--- caller), USAGE on the id sequences to draw ids for add_customer (app)
--- and add_address (app, customer).  Revoked with the kind.
+-- caller; kept after a revoke, as a reader's SELECT on the tables is),
+-- USAGE on the id sequences to draw ids for add_customer (app) and
+-- add_address (app, customer), revoked with the kind.
 CREATE FUNCTION foodorder_router.sync_router_privileges(r regrole) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
