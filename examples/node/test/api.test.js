@@ -137,6 +137,7 @@ describe('cart', () => {
           on_sale: true, restaurant_id: r },
       ],
       total_cents: 3200,
+      incomplete: false,
     });
     await call(api, 'PUT', `${cart}/${rice}`, { quantity: 3 });
     await call(api, 'PUT', `${cart}/${tofu}`, { quantity: 0 });
