@@ -15,6 +15,15 @@ def _rows(cursor):
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
+def _incomplete(cur):
+    """Whether the last cart, cart_clear or customer_orders could not reach
+    part of a sharded deployment (a node down): the router names what it
+    could not reach in foodorder.unreachable, for the transaction; one node
+    has no such setting (NULL)."""
+    cur.execute("SELECT coalesce(current_setting('foodorder.unreachable', true), '') <> ''")
+    return cur.fetchone()[0]
+
+
 def menu(restaurant_id):
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute('SELECT id, name, delivery_fee_cents FROM foodorder.restaurant'
@@ -41,12 +50,13 @@ def add_address(customer_id, detail, label):
 
 
 def cart(customer_id):
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
         cur.execute('SELECT dish_id, name, quantity, price_cents, line_cents, on_sale,'
                     ' restaurant_id FROM foodorder.cart(%s)', [customer_id])
         items = _rows(cur)
+        incomplete = _incomplete(cur)
     return {'customer_id': customer_id, 'items': items,
-            'total_cents': sum(i['line_cents'] for i in items)}
+            'total_cents': sum(i['line_cents'] for i in items), 'incomplete': incomplete}
 
 
 def cart_set(customer_id, dish_id, quantity):
@@ -60,9 +70,9 @@ def cart_set(customer_id, dish_id, quantity):
 
 
 def cart_clear(customer_id):
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
         cur.execute('SELECT foodorder.cart_clear(%s)', [customer_id])
-        return cur.fetchone()[0]
+        return {'removed': cur.fetchone()[0], 'incomplete': _incomplete(cur)}
 
 
 def _placed(cur, order_id):
@@ -95,17 +105,34 @@ def place_order_from_cart(customer_id, address, pay_method, request_key):
 _ORDER_COLUMNS = """
     o.id AS order_id, o.order_no, o.restaurant_id, o.status, o.pay_status,
     o.total_count, o.total_cents, o.delivery_fee_cents, o.address_id, o.pay_method,
-    to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
-    (SELECT coalesce(json_agg(json_build_object(
-                'dish_id', i.dish_id, 'name', d.name,
-                'quantity', i.quantity, 'price_cents', i.price_cents)
-                ORDER BY i.dish_id), '[]')
-       FROM foodorder.order_item i JOIN foodorder.dish d ON d.id = i.dish_id
-      WHERE i.order_id = o.id) AS lines"""
+    to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at"""
+
+
+def _with_lines(cur, orders):
+    """orders, each with its lines by dish id, read in one more statement.
+
+    Not a subquery per order: through a sharded deployment's router a
+    subquery correlated with o.id reads every partition, and fails while
+    one node is down.  The lines of the orders' ids and the dishes of their
+    restaurants, given as values, read only the partitions that hold them.
+    """
+    for order in orders:
+        order['lines'] = []
+    if orders:
+        by_id = {order['order_id']: order for order in orders}
+        cur.execute('SELECT i.order_id, i.dish_id, d.name, i.quantity, i.price_cents'
+                    '  FROM foodorder.order_item i JOIN foodorder.dish d ON d.id = i.dish_id'
+                    ' WHERE i.order_id = ANY(%s) AND d.restaurant_id = ANY(%s)'
+                    ' ORDER BY i.order_id, i.dish_id',
+                    [list(by_id), sorted({order['restaurant_id'] for order in orders})])
+        for line in _rows(cur):
+            by_id[line.pop('order_id')]['lines'].append(line)
+    return orders
 
 
 def orders_of(customer_id, limit=100):
-    """The customer's newest orders with their lines, in one snapshot.
+    """The customer's newest orders with their lines, in one snapshot, and
+    whether some could not be read (a node of a sharded deployment down).
 
     foodorder.customer_orders() answers another customer's id with 42501,
     where a plain SELECT would be filtered by row-level security to [].
@@ -116,7 +143,9 @@ def orders_of(customer_id, limit=100):
               FROM foodorder.customer_orders(%s) AS o
              ORDER BY o.id DESC
              LIMIT %s""", [customer_id, limit])
-        return _rows(cur)
+        orders = _rows(cur)
+        incomplete = _incomplete(cur)
+        return {'orders': _with_lines(cur, orders), 'incomplete': incomplete}
 
 
 def restaurant_orders(restaurant_id, limit=100):
@@ -134,7 +163,7 @@ def restaurant_orders(restaurant_id, limit=100):
              WHERE o.restaurant_id = %s
              ORDER BY o.id DESC
              LIMIT %s""", [restaurant_id, limit])
-        return _rows(cur)
+        return _with_lines(cur, _rows(cur))
 
 
 # The status changes the API offers, by the extension function each calls:

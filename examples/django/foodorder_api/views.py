@@ -104,7 +104,7 @@ def addresses(request, customer_id):
 @api('GET', 'DELETE')
 def cart(request, customer_id):
     if request.method == 'DELETE':
-        return JsonResponse({'removed': store.cart_clear(customer_id)})
+        return JsonResponse(store.cart_clear(customer_id))
     return JsonResponse(store.cart(customer_id))
 
 
@@ -117,7 +117,7 @@ def cart_line(request, customer_id, dish_id):
 @api('GET', 'POST')
 def customer_orders(request, customer_id):
     if request.method == 'GET':
-        return JsonResponse({'orders': store.orders_of(customer_id)})
+        return JsonResponse(store.orders_of(customer_id))
     body = json_body(request)
     address = int_field(body, 'address')
     pay_method = str_field(body, 'pay_method')

@@ -180,7 +180,7 @@ async function getCart({ pool, params }) {
 }
 
 async function clearCart({ pool, params }) {
-  return [200, { removed: await store.cartClear(pool, params.customer_id) }];
+  return [200, await store.cartClear(pool, params.customer_id)];
 }
 
 async function setCartLine({ pool, req, params }) {
@@ -189,7 +189,7 @@ async function setCartLine({ pool, req, params }) {
 }
 
 async function listOrders({ pool, params }) {
-  return [200, { orders: await store.ordersOf(pool, params.customer_id) }];
+  return [200, await store.ordersOf(pool, params.customer_id)];
 }
 
 async function placeOrder({ pool, req, params }) {

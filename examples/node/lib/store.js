@@ -88,14 +88,39 @@ async function single(pool, text, params) {
 // neither the session's DateStyle and TimeZone nor JavaScript's Date matter.
 const CREATED_AT = `to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-// An order as GET /customers/{id}/orders lists it, with its lines.
-const LINES = `
-  (SELECT coalesce(json_agg(json_build_object(
-              'dish_id', i.dish_id, 'name', d.name,
-              'quantity', i.quantity, 'price_cents', i.price_cents)
-              ORDER BY i.dish_id), '[]')
-     FROM foodorder.order_item i JOIN foodorder.dish d ON d.id = i.dish_id
-    WHERE i.order_id = o.id) AS lines`;
+// An order as GET /customers/{id}/orders lists it.
+const ORDER_COLUMNS = `o.id AS order_id, o.order_no, o.restaurant_id, o.status, o.pay_status,
+  o.total_count, o.total_cents, o.delivery_fee_cents, o.address_id, o.pay_method,
+  ${CREATED_AT} AS created_at`;
+
+// Whether the last cart, cart_clear or customer_orders could not reach part
+// of a sharded deployment (a node down): the router names what it could not
+// reach in foodorder.unreachable, for the transaction; one node has no such
+// setting (NULL).
+async function incomplete(client) {
+  const { rows: [row] } = await query(client,
+    "SELECT coalesce(current_setting('foodorder.unreachable', true), '') <> '' AS incomplete");
+  return row.incomplete;
+}
+
+// orders, each with its lines by dish id, read in one more statement.  Not a
+// subquery per order: through a sharded deployment's router a subquery
+// correlated with o.id reads every partition, and fails while one node is
+// down.  The lines of the orders' ids and the dishes of their restaurants,
+// given as values, read only the partitions that hold them.
+async function withLines(client, orders) {
+  const byId = new Map(orders.map((order) => [order.order_id, Object.assign(order, { lines: [] })]));
+  if (orders.length > 0) {
+    const lines = (await query(client,
+      'SELECT i.order_id, i.dish_id, d.name, i.quantity, i.price_cents'
+      + '  FROM foodorder.order_item i JOIN foodorder.dish d ON d.id = i.dish_id'
+      + ' WHERE i.order_id = ANY($1::bigint[]) AND d.restaurant_id = ANY($2::bigint[])'
+      + ' ORDER BY i.order_id, i.dish_id',
+      [[...byId.keys()], [...new Set(orders.map((order) => order.restaurant_id))]])).rows;
+    for (const { order_id: orderId, ...line } of lines) byId.get(orderId).lines.push(line);
+  }
+  return orders;
+}
 
 // The largest id a row can have (PostgreSQL's bigint).
 const BIGINT_MAX = 2n ** 63n - 1n;
@@ -138,11 +163,12 @@ async function readCart(client, customerId) {
     customer_id: Number(customerId),
     items,
     total_cents: items.reduce((sum, item) => sum + item.line_cents, 0),
+    incomplete: await incomplete(client),
   };
 }
 
 async function cart(pool, customerId) {
-  return withClient(pool, (client) => readCart(client, customerId));
+  return inTransaction(pool, (client) => readCart(client, customerId));
 }
 
 async function cartSet(pool, customerId, dishId, quantity) {
@@ -153,8 +179,11 @@ async function cartSet(pool, customerId, dishId, quantity) {
 }
 
 async function cartClear(pool, customerId) {
-  const [row] = await single(pool, 'SELECT foodorder.cart_clear($1) AS removed', [customerId]);
-  return row.removed;
+  return inTransaction(pool, async (client) => {
+    const { rows: [row] } = await query(client, 'SELECT foodorder.cart_clear($1) AS removed',
+      [customerId]);
+    return { removed: row.removed, incomplete: await incomplete(client) };
+  });
 }
 
 async function placed(client, orderId) {
@@ -184,17 +213,20 @@ async function placeOrderFromCart(pool, customerId, address, payMethod, requestK
   });
 }
 
-// The customer's newest orders with their lines, in one snapshot.
+// The customer's newest orders with their lines, in one snapshot, and
+// whether some could not be read (a node of a sharded deployment down).
 // foodorder.customer_orders() answers another customer's id with 42501,
 // where a plain SELECT would be filtered by row-level security to [].
 async function ordersOf(pool, customerId, limit = 100) {
-  return inTransaction(pool, async (client) => (await query(client, `
-    SELECT o.id AS order_id, o.order_no, o.restaurant_id, o.status, o.pay_status,
-           o.total_count, o.total_cents, o.delivery_fee_cents, o.address_id,
-           o.pay_method, ${CREATED_AT} AS created_at, ${LINES}
-      FROM foodorder.customer_orders($1) AS o
-     ORDER BY o.id DESC
-     LIMIT $2`, [customerId, limit])).rows);
+  return inTransaction(pool, async (client) => {
+    const orders = (await query(client, `
+      SELECT ${ORDER_COLUMNS}
+        FROM foodorder.customer_orders($1) AS o
+       ORDER BY o.id DESC
+       LIMIT $2`, [customerId, limit])).rows;
+    const unreached = await incomplete(client);
+    return { orders: await withLines(client, orders), incomplete: unreached };
+  });
 }
 
 // The restaurant's newest orders for the kitchen board: what the role may
@@ -208,14 +240,12 @@ async function restaurantOrders(pool, restaurantId, limit = 100) {
       throw new ApiError(404, `restaurant ${BigInt(restaurantId)} does not exist`);
     }
     const orders = (await query(client, `
-      SELECT o.id AS order_id, o.order_no, o.restaurant_id, o.status, o.pay_status,
-             o.total_count, o.total_cents, o.delivery_fee_cents, o.address_id,
-             o.pay_method, ${CREATED_AT} AS created_at, ${LINES}, o.customer_id
+      SELECT ${ORDER_COLUMNS}, o.customer_id
         FROM foodorder.orders AS o
        WHERE o.restaurant_id = $1
        ORDER BY o.id DESC
        LIMIT $2`, [restaurantId, limit])).rows;
-    return { restaurant_id: found[0].id, orders };
+    return { restaurant_id: found[0].id, orders: await withLines(client, orders) };
   });
 }
 

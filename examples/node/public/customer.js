@@ -101,6 +101,9 @@ function renderCart() {
       el('span', { class: 'cart-name' }, i.name),
       el('span', { class: 'cart-cents' }, money(i.line_cents)))));
   $('cart-empty').hidden = cart.items.length > 0;
+  // sharded, a node down: its restaurants' lines may be missing (and Order
+  // is refused rather than ordering without them)
+  $('cart-incomplete').hidden = !cart.incomplete;
   $('cart-total').textContent = money(cart.total_cents);
   clearButton.disabled = ordering || cart.items.length === 0;
   // With a checkout in doubt (no answer came back) Order stays available
@@ -254,6 +257,7 @@ function renderOrders(orders) {
 async function loadOrders() {
   const r = await api('GET', `/customers/${customerId}/orders`);
   renderOrders(r.orders.filter((o) => o.restaurant_id === restaurantId).slice(0, 10));
+  $('orders-incomplete').hidden = !r.incomplete;
 }
 
 async function cancelOrder(orderId) {

@@ -137,6 +137,7 @@ describe('cart', () => {
           on_sale: true, restaurant_id: r },
       ],
       total_cents: 3200,
+      incomplete: false,
     });
     await call(api, 'PUT', `${cart}/${rice}`, { quantity: 3 });
     await call(api, 'PUT', `${cart}/${tofu}`, { quantity: 0 });
@@ -146,9 +147,9 @@ describe('cart', () => {
     assert.equal(answer.body.total_cents, 600);
 
     answer = await call(api, 'DELETE', cart);
-    assert.deepEqual([answer.status, answer.body], [200, { removed: 1 }]);
+    assert.deepEqual([answer.status, answer.body], [200, { removed: 1, incomplete: false }]);
     assert.deepEqual((await call(api, 'GET', cart)).body,
-      { customer_id: me, items: [], total_cents: 0 });
+      { customer_id: me, items: [], total_cents: 0, incomplete: false });
   });
 
   it('a negative quantity is 400 22023 with a hint', async () => {

@@ -175,7 +175,7 @@ describe('the validator (negative controls on real answers)', () => {
       pay_method: null, created_at: '2026-01-02T03:04:05.000Z',
       lines: [{ dish_id: 1, name: 'x', quantity: 1, price_cents: 1 }] };
     const listed = { status: 200, headers: { 'content-type': 'application/json' },
-      body: { orders: [order] } };
+      body: { orders: [order], incomplete: false } };
     listed.text = JSON.stringify(listed.body);
     assert.deepEqual(problems(listed, 'GET', '/customers/1/orders'), []);
     assert.match(problems(changed(listed, (a) => { a.body.orders[0].created_at = '2026-01-02T03:04:05Z'; }),

@@ -95,7 +95,7 @@ class CartTests(ApiTestCase):
         self.assertEqual([(i['dish_id'], i['quantity']) for i in body['items']],
                          [(self.rice, 3)])
 
-        self.assertEqual(self.call('DELETE', cart), (200, {'removed': 1}))
+        self.assertEqual(self.call('DELETE', cart), (200, {'removed': 1, 'incomplete': False}))
         self.assertEqual(self.call('GET', cart)[1]['items'], [])
 
     def test_negative_quantity_is_400_with_a_hint(self):
