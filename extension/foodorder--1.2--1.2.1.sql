@@ -164,15 +164,18 @@ END
 $$;
 
 -- As in 1.2, with the waits for each dish (its row, a hot dish's slots)
--- bounded, and one subtransaction around the locking loop, not one per
--- dish: more than 64 in a transaction would overflow each backend's
--- cache of subtransactions and slow every snapshot.
+-- bounded.  One subtransaction around all its work, not one per dish
+-- (more than 64 in a transaction would overflow each backend's cache of
+-- subtransactions and slow every snapshot), and open until the end, so
+-- that its row locks stay with a transaction id it holds (pg_locks, as
+-- pgrowlocks users and test/interrupt look for them) while it writes.
 CREATE OR REPLACE FUNCTION foodorder.open_day(restaurant bigint) RETURNS integer
 LANGUAGE plpgsql VOLATILE STRICT SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     next_id bigint;
+    waiting_for bigint;
     d foodorder.dish;
     ids bigint[] := '{}';
     h record;
@@ -192,6 +195,7 @@ BEGIN
                           AND x.daily_stock IS NOT NULL
                         ORDER BY x.id
         LOOP
+            waiting_for := next_id;
             SELECT * INTO d FROM foodorder.dish x WHERE x.id OPERATOR(pg_catalog.=) next_id
                FOR NO KEY UPDATE;
             CONTINUE WHEN d.daily_stock IS NULL;
@@ -200,11 +204,36 @@ BEGIN
             END IF;
             ids := ids OPERATOR(pg_catalog.||) d.id;
         END LOOP;
+        waiting_for := NULL;
+
+        FOR h IN SELECT m.id, m.stock, m.daily_stock FROM foodorder.menu m
+                  WHERE m.id OPERATOR(pg_catalog.=) ANY (ids) AND m.hot
+        LOOP
+            PERFORM foodorder.settle_hot_stock(ARRAY[h.id], ARRAY[h.daily_stock - h.stock], ARRAY[0]);
+            INSERT INTO foodorder.stock_change (dish_id, delta, stock_after, reason, changed_by)
+            SELECT h.id, h.daily_stock - h.stock, h.daily_stock, 'open_day',
+                   foodorder.calling_role()::text
+             WHERE h.daily_stock OPERATOR(pg_catalog.<>) h.stock;
+        END LOOP;
+
+        WITH old AS (
+            SELECT x.id, x.stock FROM foodorder.dish x
+             WHERE x.id OPERATOR(pg_catalog.=) ANY (ids) AND NOT x.hot
+        ), upd AS (
+            UPDATE foodorder.dish x SET stock = x.daily_stock
+              FROM old
+             WHERE x.id OPERATOR(pg_catalog.=) old.id
+            RETURNING x.id, x.stock, x.stock OPERATOR(pg_catalog.-) old.stock AS delta
+        )
+        INSERT INTO foodorder.stock_change (dish_id, delta, stock_after, reason, changed_by)
+        SELECT upd.id, upd.delta, upd.stock, 'open_day', foodorder.calling_role()::text
+          FROM upd
+         WHERE upd.delta OPERATOR(pg_catalog.<>) 0;
     EXCEPTION WHEN lock_not_available THEN
-        IF next_id IS NULL THEN
-            RAISE;              -- not waiting for a dish yet
+        IF waiting_for IS NULL THEN
+            RAISE;              -- a wait for something else (a table, say)
         END IF;
-        RAISE EXCEPTION 'timed out waiting for dish %', next_id
+        RAISE EXCEPTION 'timed out waiting for dish %', waiting_for
             USING ERRCODE = '55P03',
                   DETAIL = pg_catalog.format('It waited %s, as long as foodorder.lock_wait_timeout '
                                              'or the caller''s shorter lock_timeout allows; '
@@ -212,30 +241,6 @@ BEGIN
                                              pg_catalog.current_setting('lock_timeout')),
                   HINT = 'Retry the call.';
     END;
-
-    FOR h IN SELECT m.id, m.stock, m.daily_stock FROM foodorder.menu m
-              WHERE m.id OPERATOR(pg_catalog.=) ANY (ids) AND m.hot
-    LOOP
-        PERFORM foodorder.settle_hot_stock(ARRAY[h.id], ARRAY[h.daily_stock - h.stock], ARRAY[0]);
-        INSERT INTO foodorder.stock_change (dish_id, delta, stock_after, reason, changed_by)
-        SELECT h.id, h.daily_stock - h.stock, h.daily_stock, 'open_day',
-               foodorder.calling_role()::text
-         WHERE h.daily_stock OPERATOR(pg_catalog.<>) h.stock;
-    END LOOP;
-
-    WITH old AS (
-        SELECT x.id, x.stock FROM foodorder.dish x
-         WHERE x.id OPERATOR(pg_catalog.=) ANY (ids) AND NOT x.hot
-    ), upd AS (
-        UPDATE foodorder.dish x SET stock = x.daily_stock
-          FROM old
-         WHERE x.id OPERATOR(pg_catalog.=) old.id
-        RETURNING x.id, x.stock, x.stock OPERATOR(pg_catalog.-) old.stock AS delta
-    )
-    INSERT INTO foodorder.stock_change (dish_id, delta, stock_after, reason, changed_by)
-    SELECT upd.id, upd.delta, upd.stock, 'open_day', foodorder.calling_role()::text
-      FROM upd
-     WHERE upd.delta OPERATOR(pg_catalog.<>) 0;
     n := pg_catalog.cardinality(ids);
     RETURN n;
 END
