@@ -336,10 +336,11 @@ def main():
                 try:
                     last = None
                     for sql, want in statements:
-                        try:
-                            got = one(conn, sql) if sql.startswith("SHOW") else (one(conn, sql), "ok")[1]
-                        except psycopg2.Error as e:
-                            got = e.pgcode
+                        c = call(obs, conn, sql)
+                        if c.error is not None:
+                            got = c.error.pgcode
+                        else:
+                            got = c.result if sql.startswith("SHOW") else "ok"
                         if sql.startswith("SHOW"):
                             seen.append("%s:%s" % (last, got))
                         else:
@@ -420,11 +421,13 @@ def main():
         dobs = connect(db=DEFAULT_DB)
         try:
             one(dobs, "LOAD 'foodorder'")
-            boot, source, value = None, None, None
             with dobs.cursor() as cur:
                 cur.execute("SELECT boot_val, source, setting FROM pg_settings"
                             " WHERE name = 'foodorder.lock_wait_timeout'")
-                boot, source, value = cur.fetchone()
+                row = cur.fetchone()
+            if row is None:
+                raise Fail("the library defines no foodorder.lock_wait_timeout")
+            boot, source, value = row
             if (boot, source, value) != ("5000", "default", "5000"):
                 raise Fail("foodorder.lock_wait_timeout: boot_val %s, source %s, setting %s;"
                            " expected 5000, default, 5000" % (boot, source, value))
