@@ -20,12 +20,20 @@
  * this statement's snapshot is older.  A dish that is not hot costs no
  * call.
  *
+ * Every id gives one row, NULLs for an id that is not a dish (LEFT JOIN),
+ * and the rows reach a receiver of ours as the executor makes them: when
+ * a lock wait runs out (foodorder.lock_wait_timeout, lock_timeout), the
+ * rows received so far tell which dish it was waiting for, its row or its
+ * slots, and the error names it.  One statement still locks them all.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "nodes/params.h"
+#include "tcop/dest.h"
 
 #include "foodorder.h"
 
@@ -33,27 +41,71 @@ static SPIPlanPtr lock_plan_1_1 = NULL;
 static SPIPlanPtr lock_plan_1_2 = NULL;
 
 /*
+ * Counts the rows of the lock statement and hands them on to SPI's own
+ * receiver, which fills SPI_tuptable as usual.  Static, not on the stack:
+ * the count is read after a longjmp.
+ */
+typedef struct DishLockReceiver
+{
+	DestReceiver pub;
+	DestReceiver *spi;
+	uint64		rows;
+} DishLockReceiver;
+
+static DishLockReceiver receiver;
+
+static bool
+receive_dish(TupleTableSlot *slot, DestReceiver *self)
+{
+	receiver.rows++;
+	return receiver.spi->receiveSlot(slot, receiver.spi);
+}
+
+static void
+receiver_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+	receiver.spi->rStartup(receiver.spi, operation, typeinfo);
+}
+
+static void
+receiver_shutdown(DestReceiver *self)
+{
+	receiver.spi->rShutdown(receiver.spi);
+}
+
+static void
+receiver_destroy(DestReceiver *self)
+{
+}
+
+/*
  * Lock the dishes with the given ids, which must be sorted ascending and
- * distinct.  Leaves one row per existing dish in SPI_tuptable, in id order,
- * with the DISH_LOCK_* columns as of the lock.  Must be called inside
- * SPI_connect().
+ * distinct.  Leaves one row per id in SPI_tuptable, in id order, with the
+ * DISH_LOCK_* columns as of the lock (all NULL if there is no such dish).
+ * A wait that runs out is 55P03 naming the dish, with retry_hint.  Must be
+ * called inside SPI_connect().
  */
 void
-lock_dishes_ascending(ArrayType *sorted_ids, FoodorderVersion version)
+lock_dishes_ascending(ArrayType *sorted_ids, FoodorderVersion version,
+					  const char *retry_hint)
 {
 	static Oid	argtypes[1] = {INT8ARRAYOID};
-	Datum		values[1];
+	MemoryContext oldcontext = CurrentMemoryContext;
+	const int64 *ids = (const int64 *) ARR_DATA_PTR(sorted_ids);
+	int			nids = ArrayGetNItems(ARR_NDIM(sorted_ids), ARR_DIMS(sorted_ids));
+	SPIExecuteOptions options;
 	SPIPlanPtr	plan;
+	int			rc;
 
 	if (version == FOODORDER_1_1)
 		plan = kept_plan(&lock_plan_1_1,
 						 "SELECT l.id, l.stock, l.price_cents, l.ctid,"
 						 "       l.restaurant_id, l.on_sale, l.name, false"
-						 "  FROM unnest($1) AS r(id),"
-						 "       LATERAL (SELECT d.id, d.stock, d.price_cents, d.ctid,"
-						 "                       d.restaurant_id, d.on_sale, d.name"
-						 "                  FROM foodorder.dish d WHERE d.id = r.id"
-						 "                   FOR NO KEY UPDATE) AS l",
+						 "  FROM unnest($1) AS r(id)"
+						 "  LEFT JOIN LATERAL (SELECT d.id, d.stock, d.price_cents, d.ctid,"
+						 "                            d.restaurant_id, d.on_sale, d.name"
+						 "                       FROM foodorder.dish d WHERE d.id = r.id"
+						 "                        FOR NO KEY UPDATE) AS l ON true",
 						 1, argtypes);
 	else
 		plan = kept_plan(&lock_plan_1_2,
@@ -61,14 +113,47 @@ lock_dishes_ascending(ArrayType *sorted_ids, FoodorderVersion version)
 						 "       l.stock + CASE WHEN l.hot"
 						 "                      THEN foodorder.lock_hot_slots(l.id) ELSE 0 END,"
 						 "       l.price_cents, l.ctid, l.restaurant_id, l.on_sale, l.name, l.hot"
-						 "  FROM unnest($1) AS r(id),"
-						 "       LATERAL (SELECT d.id, d.stock, d.price_cents, d.ctid,"
-						 "                       d.restaurant_id, d.on_sale, d.name, d.hot"
-						 "                  FROM foodorder.dish d WHERE d.id = r.id"
-						 "                   FOR NO KEY UPDATE) AS l",
+						 "  FROM unnest($1) AS r(id)"
+						 "  LEFT JOIN LATERAL (SELECT d.id, d.stock, d.price_cents, d.ctid,"
+						 "                            d.restaurant_id, d.on_sale, d.name, d.hot"
+						 "                       FROM foodorder.dish d WHERE d.id = r.id"
+						 "                        FOR NO KEY UPDATE) AS l ON true",
 						 1, argtypes);
 
-	values[0] = PointerGetDatum(sorted_ids);
-	if (SPI_execute_plan(plan, values, NULL, false, 0) != SPI_OK_SELECT)
+	if (receiver.spi == NULL)
+	{
+		receiver.pub.receiveSlot = receive_dish;
+		receiver.pub.rStartup = receiver_startup;
+		receiver.pub.rShutdown = receiver_shutdown;
+		receiver.pub.rDestroy = receiver_destroy;
+		/* so that SPI checks and reports the rows as its own */
+		receiver.pub.mydest = DestSPI;
+		receiver.spi = CreateDestReceiver(DestSPI);
+	}
+	receiver.rows = 0;
+
+	memset(&options, 0, sizeof(options));
+	options.params = makeParamList(1);
+	options.params->params[0].value = PointerGetDatum(sorted_ids);
+	options.params->params[0].isnull = false;
+	options.params->params[0].pflags = PARAM_FLAG_CONST;
+	options.params->params[0].ptype = INT8ARRAYOID;
+	options.dest = &receiver.pub;
+
+	PG_TRY();
+	{
+		rc = SPI_execute_plan_extended(plan, &options);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcontext);
+		/* the rows received are those of the dishes locked already */
+		if (!caught_lock_wait() || receiver.rows >= (uint64) nids)
+			PG_RE_THROW();
+		raise_lock_wait(retry_hint, psprintf("dish " INT64_FORMAT, ids[receiver.rows]));
+	}
+	PG_END_TRY();
+
+	if (rc != SPI_OK_SELECT || SPI_processed != (uint64) nids)
 		elog(ERROR, "dish lock statement failed");
 }

@@ -73,7 +73,22 @@ extern bool caller_is_staff_of(int64 restaurant_id);
 extern void check_may_act_for_customer(int64 customer_id);
 extern void check_is_staff_of(int64 restaurant_id);
 
-/* dish_lock.c: the columns lock_dishes_ascending() returns */
+/*
+ * lock_wait.c: how long a call waits for what another transaction holds
+ * (foodorder.lock_wait_timeout), and the 55P03 it gives up with.  The
+ * hint of that error: an order is retried with its request key.
+ */
+#define FOODORDER_RETRY_ORDER	"Retry with the same request key."
+#define FOODORDER_RETRY_CALL	"Retry the call."
+extern void define_lock_wait_setting(void);
+extern void bound_lock_wait(void);
+extern bool caught_lock_wait(void);
+extern void raise_lock_wait(const char *hint, const char *what) pg_attribute_noreturn();
+
+/*
+ * dish_lock.c: the columns lock_dishes_ascending() returns, one row per id
+ * given, in the ids' order; all NULL for an id that is not a dish.
+ */
 #define DISH_LOCK_ID			1
 #define DISH_LOCK_STOCK			2
 #define DISH_LOCK_PRICE			3
@@ -82,7 +97,8 @@ extern void check_is_staff_of(int64 restaurant_id);
 #define DISH_LOCK_ON_SALE		6
 #define DISH_LOCK_NAME			7
 #define DISH_LOCK_HOT			8	/* then DISH_LOCK_STOCK counts the slots */
-extern void lock_dishes_ascending(ArrayType *sorted_ids, FoodorderVersion version);
+extern void lock_dishes_ascending(ArrayType *sorted_ids, FoodorderVersion version,
+								  const char *retry_hint);
 
 /* hot_dish.c */
 extern bool take_from_hot_slot(int64 dish_id, int32 quantity,

@@ -26,6 +26,10 @@
  * order is refused for want of portions only in step 3, after every order
  * holding a slot has finished.
  *
+ * Step 2's wait, like step 3's, is bounded by foodorder.lock_wait_timeout
+ * (lock_wait.c): a slot held by a transaction left open is 55P03 naming
+ * the dish, and the subtransaction has let go of whatever it took.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -214,7 +218,11 @@ take_in_subtransaction(SPIPlanPtr *plans, int nplans, Datum *values,
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
-		PG_RE_THROW();
+		if (!caught_lock_wait())
+			PG_RE_THROW();
+		/* step 2 waited for a slot; only orders take slots this way */
+		raise_lock_wait(FOODORDER_RETRY_ORDER,
+						psprintf("dish " INT64_FORMAT, DatumGetInt64(values[0])));
 	}
 	PG_END_TRY();
 

@@ -16,7 +16,8 @@
  * makes two cancels give the stock back once.  Cancelling and rejecting
  * give the stock back through return_stock(), which locks the dishes in
  * ascending id order like place_order.  Every change is recorded in
- * foodorder.status_change.
+ * foodorder.status_change.  A wait for the order or a dish is bounded by
+ * foodorder.lock_wait_timeout (lock_wait.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -177,6 +178,7 @@ run_transition(int64 order_id, const Transition *t, FoodorderVersion version)
 {
 	static Oid	lock_argtypes[1] = {INT8OID};
 	static Oid	set_argtypes[4] = {INT8OID, TEXTOID, TEXTOID, NAMEOID};
+	MemoryContext oldcontext = CurrentMemoryContext;
 	Datum		values[4];
 	bool		isnull;
 	HeapTuple	tuple;
@@ -191,17 +193,30 @@ run_transition(int64 order_id, const Transition *t, FoodorderVersion version)
 	bool		any_kind;
 	bool		allowed;
 
+	bound_lock_wait();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
 	values[0] = Int64GetDatum(order_id);
-	if (SPI_execute_plan(kept_plan(&lock_order_plan,
-								   "SELECT customer_id, restaurant_id, status, pay_status"
-								   "  FROM foodorder.orders WHERE id = $1"
-								   "   FOR NO KEY UPDATE",
-								   1, lock_argtypes),
-						 values, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "order lock statement failed");
+	PG_TRY();
+	{
+		if (SPI_execute_plan(kept_plan(&lock_order_plan,
+									   "SELECT customer_id, restaurant_id, status, pay_status"
+									   "  FROM foodorder.orders WHERE id = $1"
+									   "   FOR NO KEY UPDATE",
+									   1, lock_argtypes),
+							 values, NULL, false, 1) != SPI_OK_SELECT)
+			elog(ERROR, "order lock statement failed");
+	}
+	PG_CATCH();
+	{
+		/* another transition of this order holds it */
+		MemoryContextSwitchTo(oldcontext);
+		if (!caught_lock_wait())
+			PG_RE_THROW();
+		raise_lock_wait(FOODORDER_RETRY_CALL, psprintf("order " INT64_FORMAT, order_id));
+	}
+	PG_END_TRY();
 	if (SPI_processed == 0)
 	{
 		/* Only who may see every order learns that one does not exist. */
@@ -335,6 +350,7 @@ expire(Interval *older_than, FoodorderVersion version)
 				 errmsg("older_than must not be negative"),
 				 errhint("Orders are expired once they are older than this; use e.g. '15 minutes'.")));
 
+	bound_lock_wait();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 

@@ -38,6 +38,10 @@
  * a hot dish whole, slots included.  The write statement then settles the
  * hot dishes locked whole and writes the rest as before.
  *
+ * Each wait, for a dish, a slot, the cart or a concurrent call with the
+ * same request key, is bounded by foodorder.lock_wait_timeout (lock_wait.c)
+ * and, if it runs out, is 55P03 naming what it waited for.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -210,6 +214,7 @@ place_order_args(FunctionCallInfo fcinfo, FoodorderVersion version)
 	order_request_from_arrays(PG_GETARG_ARRAYTYPE_P(1),
 							  PG_GETARG_ARRAYTYPE_P(2), &req);
 
+	bound_lock_wait();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	order_id = place(&opt, &req, false, version);
@@ -226,6 +231,7 @@ static Datum
 place_order_cart(FunctionCallInfo fcinfo, FoodorderVersion version)
 {
 	static Oid	cart_argtypes[1] = {INT8OID};
+	MemoryContext oldcontext = CurrentMemoryContext;
 	OrderOptions opt;
 	OrderRequest req;
 	Datum		values[1];
@@ -234,6 +240,7 @@ place_order_cart(FunctionCallInfo fcinfo, FoodorderVersion version)
 
 	options_from_args(fcinfo, 1, &opt);
 
+	bound_lock_wait();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
@@ -241,12 +248,25 @@ place_order_cart(FunctionCallInfo fcinfo, FoodorderVersion version)
 	check_may_act_for_customer(opt.customer_id);
 
 	values[0] = Int64GetDatum(opt.customer_id);
-	if (SPI_execute_plan(kept_plan(&cart_plan,
-								   "SELECT dish_id, quantity FROM foodorder.cart_item"
-								   " WHERE customer_id = $1 ORDER BY dish_id FOR UPDATE",
-								   1, cart_argtypes),
-						 values, NULL, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "cart statement failed");
+	PG_TRY();
+	{
+		if (SPI_execute_plan(kept_plan(&cart_plan,
+									   "SELECT dish_id, quantity FROM foodorder.cart_item"
+									   " WHERE customer_id = $1 ORDER BY dish_id FOR UPDATE",
+									   1, cart_argtypes),
+							 values, NULL, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "cart statement failed");
+	}
+	PG_CATCH();
+	{
+		/* a cart_set() or a cart order of the customer holds the cart */
+		MemoryContextSwitchTo(oldcontext);
+		if (!caught_lock_wait())
+			PG_RE_THROW();
+		raise_lock_wait(FOODORDER_RETRY_ORDER,
+						psprintf("the cart of customer " INT64_FORMAT, opt.customer_id));
+	}
+	PG_END_TRY();
 
 	check_order_lines((int) Min(SPI_processed, (uint64) INT_MAX), "cart");
 	req.nlines = (int) SPI_processed;
@@ -375,6 +395,7 @@ place(const OrderOptions *opt, const OrderRequest *req, bool from_cart,
 	Datum		hot_datum;
 	bool		isnull;
 	int			line;
+	MemoryContext oldcontext = CurrentMemoryContext;
 
 	/* The order row first, before any dish is locked. */
 	memset(nulls, ' ', sizeof(nulls));
@@ -391,14 +412,28 @@ place(const OrderOptions *opt, const OrderRequest *req, bool from_cart,
 	values[7] = Int64GetDatum((int64) req->nlines);
 	values[8] = BoolGetDatum(caller_is_trusted());
 	values[9] = ObjectIdGetDatum(caller_role());
-	if (SPI_execute_plan(version == FOODORDER_1_1 ?
-						 kept_plan(&order_plan_1_1, order_sql_1_1,
-								   ORDER_NARGS, order_argtypes) :
-						 kept_plan(&order_plan_1_2, order_sql_1_2,
-								   ORDER_NARGS, order_argtypes),
-						 values, nulls, false, 0) !=
-		(version == FOODORDER_1_1 ? SPI_OK_INSERT_RETURNING : SPI_OK_SELECT))
-		elog(ERROR, "order insert statement failed");
+	PG_TRY();
+	{
+		if (SPI_execute_plan(version == FOODORDER_1_1 ?
+							 kept_plan(&order_plan_1_1, order_sql_1_1,
+									   ORDER_NARGS, order_argtypes) :
+							 kept_plan(&order_plan_1_2, order_sql_1_2,
+									   ORDER_NARGS, order_argtypes),
+							 values, nulls, false, 0) !=
+			(version == FOODORDER_1_1 ? SPI_OK_INSERT_RETURNING : SPI_OK_SELECT))
+			elog(ERROR, "order insert statement failed");
+	}
+	PG_CATCH();
+	{
+		/* ON CONFLICT waits for a concurrent call with the request key */
+		MemoryContextSwitchTo(oldcontext);
+		if (opt->request_key == NULL || !caught_lock_wait())
+			PG_RE_THROW();
+		raise_lock_wait(FOODORDER_RETRY_ORDER,
+						psprintf("the order with request key \"%s\" of customer " INT64_FORMAT,
+								 text_to_cstring(opt->request_key), opt->customer_id));
+	}
+	PG_END_TRY();
 	if (SPI_processed == 1)
 	{
 		HeapTuple	tuple = SPI_tuptable->vals[0];
@@ -439,7 +474,7 @@ place(const OrderOptions *opt, const OrderRequest *req, bool from_cart,
 	 */
 	if (!any_hot)
 	{
-		lock_dishes_ascending(dish_ids, version);
+		lock_dishes_ascending(dish_ids, version, FOODORDER_RETRY_ORDER);
 		check_locked_lines(req, 0, req->nlines, &restaurant, checked);
 	}
 	else
@@ -464,7 +499,8 @@ place(const OrderOptions *opt, const OrderRequest *req, bool from_cart,
 			/* this dish whole, and the dishes up to the next hot one */
 			for (to = line + 1; to < req->nlines && !hot[to]; to++)
 				;
-			lock_dishes_ascending(line_dish_ids(req, line, to), version);
+			lock_dishes_ascending(line_dish_ids(req, line, to), version,
+								  FOODORDER_RETRY_ORDER);
 			check_locked_lines(req, line, to, &restaurant, checked);
 			line = to;
 		}
@@ -520,27 +556,26 @@ place(const OrderOptions *opt, const OrderRequest *req, bool from_cart,
 
 /*
  * Check lines from .. to-1 against the rows the lock statement left in
- * SPI_tuptable, for those lines' dishes.  Both lists are sorted by dish
- * id, so the first line without its row is an unknown dish.
+ * SPI_tuptable, one per line, in the same order; a row of NULLs is an
+ * unknown dish.
  */
 static void
 check_locked_lines(const OrderRequest *req, int from, int to,
 				   int64 *restaurant, CheckedLine *checked)
 {
-	uint64		row = 0;
 	int			line;
 	bool		isnull;
 
 	for (line = from; line < to; line++)
 	{
 		const OrderLine *l = &req->lines[line];
-		HeapTuple	tuple = row < SPI_processed ? SPI_tuptable->vals[row] : NULL;
+		HeapTuple	tuple = SPI_tuptable->vals[line - from];
 		TupleDesc	tupdesc = SPI_tuptable->tupdesc;
 		int32		stock;
 
 		CHECK_FOR_INTERRUPTS();
-		if (tuple == NULL ||
-			DatumGetInt64(SPI_getbinval(tuple, tupdesc, DISH_LOCK_ID, &isnull)) != l->dish_id)
+		(void) SPI_getbinval(tuple, tupdesc, DISH_LOCK_ID, &isnull);
+		if (isnull)
 			ereport(ERROR,
 					(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 					 errmsg("dish " INT64_FORMAT " does not exist", l->dish_id)));
@@ -575,7 +610,6 @@ check_locked_lines(const OrderRequest *req, int from, int to,
 			checked[line].how = LINE_DISH_ROW;
 			checked[line].tid = SPI_getbinval(tuple, tupdesc, DISH_LOCK_CTID, &isnull);
 		}
-		row++;
 	}
 }
 

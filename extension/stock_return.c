@@ -6,7 +6,8 @@
  *	  Both lock the dish rows in ascending id order, as place_order does,
  *	  and record each change in foodorder.stock_change with its reason.
  *	  A hot dish is locked whole and its stock settled over its slots
- *	  again (hot_dish.c), so stock_after is exact for it too.
+ *	  again (hot_dish.c), so stock_after is exact for it too.  A wait for
+ *	  a dish is bounded by foodorder.lock_wait_timeout (lock_wait.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -65,7 +66,8 @@ static const char *const give_back_sql =
  * Give back to stock what the given orders took, and take it off sold.
  * The caller has locked the orders and is about to move them to a state
  * that no longer holds stock; reason is "cancel", "reject" or "expire".
- * Must be called inside SPI_connect().
+ * Must be called inside SPI_connect(), from a function that has called
+ * bound_lock_wait().
  */
 void
 return_stock(ArrayType *order_ids, const char *reason, FoodorderVersion version)
@@ -107,9 +109,7 @@ return_stock(ArrayType *order_ids, const char *reason, FoodorderVersion version)
 												  SPI_tuptable->tupdesc, 2, &isnull));
 	ndishes = ArrayGetNItems(ARR_NDIM(dish_ids), ARR_DIMS(dish_ids));
 
-	lock_dishes_ascending(dish_ids, version);
-	if (SPI_processed != ndishes)
-		elog(ERROR, "a dish of an order line is missing");
+	lock_dishes_ascending(dish_ids, version, FOODORDER_RETRY_CALL);
 
 	/* The hot dishes, locked whole: settle them with their portions back. */
 	hot_ids = palloc(sizeof(int64) * ndishes);
@@ -118,6 +118,10 @@ return_stock(ArrayType *order_ids, const char *reason, FoodorderVersion version)
 	for (row = 0; row < SPI_processed; row++)
 	{
 		CHECK_FOR_INTERRUPTS();
+		(void) SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc,
+							 DISH_LOCK_ID, &isnull);
+		if (isnull)
+			elog(ERROR, "a dish of an order line is missing");
 		if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc,
 									   DISH_LOCK_HOT, &isnull)))
 		{
@@ -206,11 +210,14 @@ restock_dish(FunctionCallInfo fcinfo, FoodorderVersion version)
 				 errdetail("%d portions of dish " INT64_FORMAT " were given.",
 						   quantity, dish_id)));
 
+	bound_lock_wait();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
-	lock_dishes_ascending(int8_array(&dish_id, 1), version);
-	if (SPI_processed == 0)
+	lock_dishes_ascending(int8_array(&dish_id, 1), version, FOODORDER_RETRY_CALL);
+	(void) SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, DISH_LOCK_ID,
+						 &isnull);
+	if (isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("dish " INT64_FORMAT " does not exist", dish_id)));

@@ -37,7 +37,7 @@ SELECT throws_ok(
     'ALTER EXTENSION foodorder SET SCHEMA public',
     '0A000', NULL, 'ALTER EXTENSION foodorder SET SCHEMA is refused');
 
--- Members: the fourteen tables and the 47 functions of 1.2.1 belong to the extension.
+-- Members: the fourteen tables and the 48 functions of 1.2.1 belong to the extension.
 SELECT set_eq(
     $$SELECT pg_catalog.pg_describe_object(d.classid, d.objid, 0)
         FROM pg_catalog.pg_depend d
@@ -100,8 +100,9 @@ SELECT set_eq(
              ('function foodorder.lock_hot_slots(bigint)'),
              ('function foodorder.settle_hot_stock(bigint[],integer[],integer[])'),
              ('function foodorder.role_kind_privileges_1_1()'),
-             ('function foodorder.check_address_room(bigint)')$$,
-    'the extension owns exactly its fourteen tables and 47 functions');
+             ('function foodorder.check_address_room(bigint)'),
+             ('function foodorder.bound_lock_wait()')$$,
+    'the extension owns exactly its fourteen tables and 48 functions');
 
 -- pg_dump keeps the data of the tables (pg_extension_config_dump).  The
 -- identity sequences behind their ids need the same marking, or a

@@ -92,4 +92,5 @@ INSERT INTO standby_test.call VALUES
 ('foodorder.role_kind_privileges()', 'reads', $$SELECT * FROM foodorder.role_kind_privileges()$$),
 ('foodorder.role_kind_privileges_1_1()', 'reads', $$SELECT * FROM foodorder.role_kind_privileges_1_1()$$),
 ('foodorder.role_named(name)', 'reads', $$SELECT foodorder.role_named('web')$$),
-('foodorder.check_length(text,text,integer)', 'reads', $$SELECT foodorder.check_length('name', 'Li Lei', 200)$$);
+('foodorder.check_length(text,text,integer)', 'reads', $$SELECT foodorder.check_length('name', 'Li Lei', 200)$$),
+('foodorder.bound_lock_wait()', 'reads', $$SELECT foodorder.bound_lock_wait()$$);
