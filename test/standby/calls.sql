@@ -28,6 +28,8 @@ INSERT INTO standby_test.call VALUES
  $$SELECT foodorder.add_customer('Walk-in')$$),
 ('foodorder.add_address(bigint,text,text)', 'writes',
  $$SELECT foodorder.add_address(2, 'Building 5, room 12', 'home')$$),
+('foodorder.check_address_room(bigint)', 'writes',
+ $$SELECT foodorder.check_address_room(2)$$),
 -- the lifecycle, each from a state it may start from
 ('foodorder.accept_order(bigint)', 'writes',
  $$SELECT foodorder.accept_order((SELECT min(id) FROM foodorder.orders WHERE status = 'placed'))$$),
