@@ -1,6 +1,6 @@
 // Shared by the end-to-end tests of the pages in ../public: the browser,
 // the database (as the cluster owner, to set up menus and check results)
-// and waits for conditions.  Run by scripts/test-screens, which exports
+// and waits for conditions.  Run by test/screens/run, which exports
 //   FOODORDER_URL       the server under test, http://127.0.0.1:PORT
 //   FOODORDER_APP_ROLE  the server's database role (app, made staff here)
 //   PGHOST PGPORT PGUSER PGDATABASE  the test database, as its owner
@@ -16,7 +16,7 @@ const APP_ROLE = process.env.FOODORDER_APP_ROLE;
 const WAIT_MS = Number(process.env.FOODORDER_E2E_WAIT_MS || 60000);
 
 if (!BASE || !APP_ROLE) {
-  throw new Error('run through scripts/test-screens (FOODORDER_URL, FOODORDER_APP_ROLE unset)');
+  throw new Error('run through test/screens/run (FOODORDER_URL, FOODORDER_APP_ROLE unset)');
 }
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };

@@ -1,5 +1,5 @@
 // The README's pictures, when FOODORDER_SCREENSHOTS names a folder
-// (scripts/test-screens --screenshots: docs/screens): customer.png, the
+// (test/screens/run --screenshots: docs/screens): customer.png, the
 // customer's page on a phone with stock, a sold-out dish, a cart and an
 // order; kitchen.png, the board with orders in every state and a hot dish.
 'use strict';

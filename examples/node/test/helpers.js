@@ -6,7 +6,7 @@
 // (test/openapi.js) and recorded for the check that every documented
 // operation was exercised.
 //
-// scripts/test-node makes the database and the roles and exports:
+// test/node/run makes the database and the roles and exports:
 //   FOODORDER_NODE_DB             the test database, with foodorder
 //   FOODORDER_NODE_APP_ROLE       a role granted with foodorder.grant_app()
 //   FOODORDER_NODE_CUSTOMER_ROLE  a login role the tests make a customer
@@ -24,7 +24,7 @@ const APP_ROLE = process.env.FOODORDER_NODE_APP_ROLE;
 const CUSTOMER_ROLE = process.env.FOODORDER_NODE_CUSTOMER_ROLE;
 const NOGRANT_ROLE = process.env.FOODORDER_NODE_NOGRANT_ROLE;
 if (!DB || !APP_ROLE || !CUSTOMER_ROLE || !NOGRANT_ROLE) {
-  throw new Error('run the tests with scripts/test-node (FOODORDER_NODE_DB etc. unset)');
+  throw new Error('run the tests with test/node/run (FOODORDER_NODE_DB etc. unset)');
 }
 
 // The owner: the PGUSER superuser, on the test database.

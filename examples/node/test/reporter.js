@@ -1,7 +1,7 @@
 'use strict';
 // A node --test reporter printing one line per test, as the project's test
 // scripts do ("  PASS  what (ms)" / "  FAIL  what" and why), and at the end
-// "tests: N passed, M failed", which scripts/test-node adds up.
+// "tests: N passed, M failed", which test/node/run adds up.
 const { inspect } = require('node:util');
 
 module.exports = async function* reporter(source) {

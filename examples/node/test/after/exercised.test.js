@@ -1,5 +1,5 @@
 'use strict';
-// Run after every other test file (scripts/test-node): each operation of
+// Run after every other test file (test/node/run): each operation of
 // examples/openapi.json was exercised by the tests over HTTP, its answers
 // checked against the file (test/helpers.js records what call() met in
 // $FOODORDER_NODE_SEEN), and with every status the file documents for it.
@@ -13,7 +13,7 @@ it('every operation of examples/openapi.json was exercised, with each documented
   const spec = openapi.load();
   assert.ok(spec, `${openapi.SPEC_FILE} is missing`);
   const folder = process.env.FOODORDER_NODE_SEEN;
-  assert.ok(folder, 'FOODORDER_NODE_SEEN is not set: run scripts/test-node');
+  assert.ok(folder, 'FOODORDER_NODE_SEEN is not set: run test/node/run');
   const seen = new Set(fs.readdirSync(folder).filter((f) => /^seen-\d+\.json$/.test(f))
     .flatMap((f) => JSON.parse(fs.readFileSync(nodePath.join(folder, f), 'utf8'))));
   const missed = [];
