@@ -11,7 +11,7 @@ DATA += $(wildcard extension/sharding/*.control extension/sharding/*--*.sql)
 
 # PostgreSQL's headers are not -Wextra clean for these two.
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare
-# Sanitizer builds: make SANITIZE=1 (see scripts/test-asan)
+# Sanitizer builds: make SANITIZE=1 (AddressSanitizer and UBSan; no suite runs one)
 ifdef SANITIZE
 PG_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SHLIB_LINK += -fsanitize=address,undefined
