@@ -37,6 +37,21 @@
 
 #include "foodorder.h"
 
+/*
+ * The lock statement, the same for every version but for the columns of
+ * its dish table: the locked row l has id, stock, price_cents, ctid, name
+ * and dish_cols, and the stock, restaurant_id, on_sale and hot columns
+ * returned are made of them.  1.0's dish has no restaurant_id or on_sale:
+ * one kitchen (the update to 1.1 makes it restaurant 1), always on sale.
+ */
+#define DISH_LOCK_SQL(stock, restaurant_on_sale, dish_cols, hot) \
+"SELECT l.id, " stock ", l.price_cents, l.ctid, " restaurant_on_sale ", l.name, " hot \
+"  FROM unnest($1) AS r(id)" \
+"  LEFT JOIN LATERAL (SELECT d.id, d.stock, d.price_cents, d.ctid, d.name" dish_cols \
+"                       FROM foodorder.dish d WHERE d.id = r.id" \
+"                        FOR NO KEY UPDATE) AS l ON true"
+
+static SPIPlanPtr lock_plan_1_0 = NULL;
 static SPIPlanPtr lock_plan_1_1 = NULL;
 static SPIPlanPtr lock_plan_1_2 = NULL;
 
@@ -97,27 +112,21 @@ lock_dishes_ascending(ArrayType *sorted_ids, FoodorderVersion version,
 	SPIPlanPtr	plan;
 	int			rc;
 
-	if (version == FOODORDER_1_1)
+	if (version == FOODORDER_1_0)
+		plan = kept_plan(&lock_plan_1_0,
+						 DISH_LOCK_SQL("l.stock", "1::bigint, true", "", "false"),
+						 1, argtypes);
+	else if (version == FOODORDER_1_1)
 		plan = kept_plan(&lock_plan_1_1,
-						 "SELECT l.id, l.stock, l.price_cents, l.ctid,"
-						 "       l.restaurant_id, l.on_sale, l.name, false"
-						 "  FROM unnest($1) AS r(id)"
-						 "  LEFT JOIN LATERAL (SELECT d.id, d.stock, d.price_cents, d.ctid,"
-						 "                            d.restaurant_id, d.on_sale, d.name"
-						 "                       FROM foodorder.dish d WHERE d.id = r.id"
-						 "                        FOR NO KEY UPDATE) AS l ON true",
+						 DISH_LOCK_SQL("l.stock", "l.restaurant_id, l.on_sale",
+									   ", d.restaurant_id, d.on_sale", "false"),
 						 1, argtypes);
 	else
 		plan = kept_plan(&lock_plan_1_2,
-						 "SELECT l.id,"
-						 "       l.stock + CASE WHEN l.hot"
-						 "                      THEN foodorder.lock_hot_slots(l.id) ELSE 0 END,"
-						 "       l.price_cents, l.ctid, l.restaurant_id, l.on_sale, l.name, l.hot"
-						 "  FROM unnest($1) AS r(id)"
-						 "  LEFT JOIN LATERAL (SELECT d.id, d.stock, d.price_cents, d.ctid,"
-						 "                            d.restaurant_id, d.on_sale, d.name, d.hot"
-						 "                       FROM foodorder.dish d WHERE d.id = r.id"
-						 "                        FOR NO KEY UPDATE) AS l ON true",
+						 DISH_LOCK_SQL("l.stock + CASE WHEN l.hot"
+									   " THEN foodorder.lock_hot_slots(l.id) ELSE 0 END",
+									   "l.restaurant_id, l.on_sale",
+									   ", d.restaurant_id, d.on_sale, d.hot", "l.hot"),
 						 1, argtypes);
 
 	if (receiver.spi == NULL)

@@ -35,6 +35,8 @@
  */
 typedef enum FoodorderVersion
 {
+	FOODORDER_1_0,				/* place_order only: no restaurants, roles,
+								 * addresses or order_no */
 	FOODORDER_1_1,
 	FOODORDER_1_2				/* hot dishes: dish.hot, dish_slot */
 } FoodorderVersion;

@@ -42,6 +42,12 @@
  * same request key, is bounded by foodorder.lock_wait_timeout (lock_wait.c)
  * and, if it runs out, is 55P03 naming what it waited for.
  *
+ * 1.0's place_order runs the same code with what its tables allow: no
+ * restaurants, addresses or roles, so its order statement checks only the
+ * customer and that the dishes exist, and stores address and pay method
+ * as given; and a request key used before is an error (23505), not the
+ * order it placed.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -57,6 +63,7 @@
 
 #include "foodorder.h"
 
+PG_FUNCTION_INFO_V1(place_order);
 PG_FUNCTION_INFO_V1(place_order_1_1);
 PG_FUNCTION_INFO_V1(place_order_1_2);
 PG_FUNCTION_INFO_V1(place_order_from_cart);
@@ -100,6 +107,24 @@ typedef struct OrderOptions
 " ON CONFLICT (customer_id, request_key) DO NOTHING" \
 " RETURNING id, total_cents, delivery_fee_cents, restaurant_id"
 
+/*
+ * 1.0: into 1.0's orders, with no fee and restaurant 1 returned for its
+ * one kitchen, as the lock statement does (dish_lock.c).  A used request
+ * key inserts nothing, as a missing customer or dish does.
+ */
+static const char *const order_sql_1_0 =
+"INSERT INTO foodorder.orders"
+"    (customer_id, total_count, total_cents, address_id, pay_method, request_key)"
+" SELECT $1, $4, sum(r.quantity::bigint * p.price_cents), $5, $6, $7"
+"  FROM unnest($2, $3) AS r(id, quantity),"
+"       LATERAL (SELECT d.price_cents FROM foodorder.dish d"
+"                 WHERE d.id = r.id OFFSET 0) AS p"
+" WHERE EXISTS (SELECT FROM foodorder.customer c WHERE c.id = $1)"
+"   AND NOT EXISTS (SELECT FROM foodorder.orders o"
+"                    WHERE o.customer_id = $1 AND o.request_key = $7)"
+" HAVING count(*) = $8"
+" RETURNING id, total_cents, 0, 1::bigint";
+
 static const char *const order_sql_1_1 = ORDER_INSERT("(" ORDER_DISHES("", "") ")");
 
 /* 1.2: and which of the dishes are hot, read by the same probes */
@@ -141,6 +166,7 @@ typedef struct CheckedLine
 	Datum		tid;			/* LINE_DISH_ROW: the locked row */
 } CheckedLine;
 
+static SPIPlanPtr order_plan_1_0 = NULL;
 static SPIPlanPtr order_plan_1_1 = NULL;
 static SPIPlanPtr order_plan_1_2 = NULL;
 static SPIPlanPtr write_plan = NULL;
@@ -163,13 +189,21 @@ static void check_restaurant(const OrderRequest *req, int line, int64 dish_resta
 static ArrayType *line_dish_ids(const OrderRequest *req, int from, int to);
 static void write_lines(int64 order_id, const OrderRequest *req,
 						const CheckedLine *checked);
-static int64 explain_no_order(const OrderOptions *opt, const OrderRequest *req);
+static int64 explain_no_order(const OrderOptions *opt, const OrderRequest *req,
+							  FoodorderVersion version);
 static void check_customer_exists(int64 customer_id);
 static int64 order_for_request_key(const OrderOptions *opt, const OrderRequest *req);
 static void options_from_args(FunctionCallInfo fcinfo, int address_arg,
-							  OrderOptions *opt);
+							  FoodorderVersion version, OrderOptions *opt);
 static void check_pay_method(text *pay_method);
 static void check_request_key(text *request_key);
+
+/* 1.0's: the library keeps serving a database not yet updated */
+Datum
+place_order(PG_FUNCTION_ARGS)
+{
+	return place_order_args(fcinfo, FOODORDER_1_0);
+}
 
 Datum
 place_order_1_1(PG_FUNCTION_ARGS)
@@ -202,6 +236,9 @@ place_order_args(FunctionCallInfo fcinfo, FoodorderVersion version)
 	OrderRequest req;
 	int64		order_id;
 
+	/* 1.0 checks the customer first, 1.1 the arrays */
+	if (version == FOODORDER_1_0)
+		options_from_args(fcinfo, 3, version, &opt);
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -210,7 +247,8 @@ place_order_args(FunctionCallInfo fcinfo, FoodorderVersion version)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("quantities must not be null")));
-	options_from_args(fcinfo, 3, &opt);
+	if (version != FOODORDER_1_0)
+		options_from_args(fcinfo, 3, version, &opt);
 	order_request_from_arrays(PG_GETARG_ARRAYTYPE_P(1),
 							  PG_GETARG_ARRAYTYPE_P(2), &req);
 
@@ -238,7 +276,7 @@ place_order_cart(FunctionCallInfo fcinfo, FoodorderVersion version)
 	int64		order_id;
 	uint64		i;
 
-	options_from_args(fcinfo, 1, &opt);
+	options_from_args(fcinfo, 1, version, &opt);
 
 	bound_lock_wait();
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -314,10 +352,12 @@ place_order_cart(FunctionCallInfo fcinfo, FoodorderVersion version)
 
 /*
  * Read the customer and the optional arguments, which start at argument
- * number address_arg: address, pay_method, request_key.
+ * number address_arg: address, pay_method, request_key.  1.0 stored any
+ * pay method and request key as given.
  */
 static void
-options_from_args(FunctionCallInfo fcinfo, int address_arg, OrderOptions *opt)
+options_from_args(FunctionCallInfo fcinfo, int address_arg, FoodorderVersion version,
+				  OrderOptions *opt)
 {
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -330,6 +370,8 @@ options_from_args(FunctionCallInfo fcinfo, int address_arg, OrderOptions *opt)
 		PG_GETARG_TEXT_PP(address_arg + 1);
 	opt->request_key = PG_ARGISNULL(address_arg + 2) ? NULL :
 		PG_GETARG_TEXT_PP(address_arg + 2);
+	if (version == FOODORDER_1_0)
+		return;
 	if (opt->pay_method != NULL)
 		check_pay_method(opt->pay_method);
 	if (opt->request_key != NULL)
@@ -386,6 +428,7 @@ place(const OrderOptions *opt, const OrderRequest *req, bool from_cart,
 	bool		any_hot = false;
 	Datum		values[ORDER_NARGS];
 	char		nulls[ORDER_NARGS];
+	SPIPlanPtr	plan;
 	int64		order_id = 0;
 	int64		order_total = 0;
 	int64		delivery_fee = 0;
@@ -410,22 +453,29 @@ place(const OrderOptions *opt, const OrderRequest *req, bool from_cart,
 	values[6] = PointerGetDatum(opt->request_key);
 	nulls[6] = opt->request_key ? ' ' : 'n';
 	values[7] = Int64GetDatum((int64) req->nlines);
-	values[8] = BoolGetDatum(caller_is_trusted());
-	values[9] = ObjectIdGetDatum(caller_role());
+	if (version == FOODORDER_1_0)
+	{
+		/* 1.0 has no roles: EXECUTE on place_order is the permission */
+		plan = kept_plan(&order_plan_1_0, order_sql_1_0, ORDER_NARGS, order_argtypes);
+		nulls[8] = nulls[9] = 'n';
+	}
+	else
+	{
+		plan = version == FOODORDER_1_1 ?
+			kept_plan(&order_plan_1_1, order_sql_1_1, ORDER_NARGS, order_argtypes) :
+			kept_plan(&order_plan_1_2, order_sql_1_2, ORDER_NARGS, order_argtypes);
+		values[8] = BoolGetDatum(caller_is_trusted());
+		values[9] = ObjectIdGetDatum(caller_role());
+	}
 	PG_TRY();
 	{
-		if (SPI_execute_plan(version == FOODORDER_1_1 ?
-							 kept_plan(&order_plan_1_1, order_sql_1_1,
-									   ORDER_NARGS, order_argtypes) :
-							 kept_plan(&order_plan_1_2, order_sql_1_2,
-									   ORDER_NARGS, order_argtypes),
-							 values, nulls, false, 0) !=
-			(version == FOODORDER_1_1 ? SPI_OK_INSERT_RETURNING : SPI_OK_SELECT))
+		if (SPI_execute_plan(plan, values, nulls, false, 0) !=
+			(version >= FOODORDER_1_2 ? SPI_OK_SELECT : SPI_OK_INSERT_RETURNING))
 			elog(ERROR, "order insert statement failed");
 	}
 	PG_CATCH();
 	{
-		/* ON CONFLICT waits for a concurrent call with the request key */
+		/* the insert waits for a concurrent call with the request key */
 		MemoryContextSwitchTo(oldcontext);
 		if (opt->request_key == NULL || !caught_lock_wait())
 			PG_RE_THROW();
@@ -462,7 +512,7 @@ place(const OrderOptions *opt, const OrderRequest *req, bool from_cart,
 	}
 	else
 	{
-		int64		earlier = explain_no_order(opt, req);
+		int64		earlier = explain_no_order(opt, req, version);
 
 		if (earlier != 0)
 			return earlier;
@@ -719,18 +769,34 @@ write_lines(int64 order_id, const OrderRequest *req, const CheckedLine *checked)
 /*
  * The order statement wrote nothing.  Raise the error if the caller may
  * not act for the customer, or the customer or address is unknown; return
- * the order a used request key placed; or return 0 and let the check of
- * the locked dishes name the dish at fault.
+ * the order a used request key placed (1.0: raise 23505 naming it); or
+ * return 0 and let the check of the locked dishes name the dish at fault.
  *
  * The lookups run read-write so that, in READ COMMITTED, each takes a new
  * snapshot and sees what was committed since the order statement began,
  * such as the order of a concurrent call with the same request key.
  */
 static int64
-explain_no_order(const OrderOptions *opt, const OrderRequest *req)
+explain_no_order(const OrderOptions *opt, const OrderRequest *req,
+				 FoodorderVersion version)
 {
 	static Oid	address_argtypes[2] = {INT8OID, INT8OID};
 	Datum		values[2];
+	int64		order_id;
+
+	if (version == FOODORDER_1_0)
+	{
+		check_customer_exists(opt->customer_id);
+		order_id = order_for_request_key(opt, NULL);
+		if (order_id != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("request key \"%s\" was already used by customer " INT64_FORMAT,
+							text_to_cstring(opt->request_key), opt->customer_id),
+					 errdetail("It placed order " INT64_FORMAT ".", order_id),
+					 errhint("Look up that order instead of placing it again.")));
+		return 0;
+	}
 
 	check_may_act_for_customer(opt->customer_id);
 
