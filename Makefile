@@ -28,6 +28,10 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# Every file includes the shared header: a change to it (an enum, a macro)
+# must rebuild them all, or an incremental build links stale objects.
+$(OBJS): extension/foodorder.h
+
 # pgTAP tests, run against the same server as installcheck.
 PG_PROVE ?= pg_prove
 .PHONY: prove_installcheck
