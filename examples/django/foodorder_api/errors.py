@@ -26,7 +26,7 @@ HTTP_STATUS_OF_SQLSTATE = {
     '22023': 400,  # bad argument: empty cart, two restaurants, unknown pay method
     '22P02': 400,  # malformed value
     '22003': 400,  # number out of range
-    '22001': 400,  # too long: a name, an address, a request key (README, Limits)
+    '22001': 400,  # too long: a name, an address, a request key (docs/reference.md, Limits)
     '54000': 400,  # too many lines in one order or cart
     '23503': 404,  # unknown customer, dish, address or order
     '42501': 403,  # this database role may not act for that customer

@@ -1,4 +1,4 @@
-// The README's pictures, when FOODORDER_SCREENSHOTS names a folder
+// The pictures in docs/apps.md, when FOODORDER_SCREENSHOTS names a folder
 // (test/screens/run --screenshots: docs/screens): customer.png, the
 // customer's page on a phone with stock, a sold-out dish, a cart and an
 // order; kitchen.png, the board with orders in every state and a hot dish.
@@ -12,7 +12,7 @@ const h = require('./helpers');
 
 const out = process.env.FOODORDER_SCREENSHOTS;
 
-test('screenshots for the README', { skip: !out && 'FOODORDER_SCREENSHOTS not set' }, async (t) => {
+test('screenshots for docs/apps.md', { skip: !out && 'FOODORDER_SCREENSHOTS not set' }, async (t) => {
   const db = await h.connect();
   const browser = await h.launch();
   t.after(() => Promise.allSettled([browser.close(), db.end()]));
