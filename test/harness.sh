@@ -1,0 +1,139 @@
+# The test suites' one harness.  A suite sources it and names itself:
+#
+#   . "$(dirname "$0")/../harness.sh"      # from test/NAME/run
+#   suite NAME
+#   ...
+#   check PASS|FAIL WHAT [NUMBERS]         # or: check_that WHAT NUMBERS COMMAND...
+#   finish                                  # "NAME: N passed, M failed", exit status
+#
+# Every suite prints one line per check and, last, that summary line,
+# which scripts/test reads.  Exits go through the EXIT trap, which runs
+# what at_exit registered, newest first, so a signal or a give_up cleans up
+# too.  Waits are bounded polls (wait_until): a verdict never depends on
+# the machine's speed.
+# shellcheck shell=bash
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../scripts/lib/owner.sh
+. "$root/scripts/lib/owner.sh"
+
+suite_name=${suite_name:-test}
+passed=0
+failed=0
+_at_exit=()
+
+# suite NAME: the name the summary line starts with; installs the traps.
+suite() {
+    suite_name=$1
+    trap _run_at_exit EXIT
+    # a signal ends the script through exit, so that the EXIT trap runs
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
+# at_exit COMMAND: run COMMAND (a string, eval'd) when the suite exits,
+# newest first; a failing command does not stop the others.
+at_exit() { _at_exit+=("$1"); }
+_run_at_exit() {
+    local status=$? i
+    set +e
+    for ((i = ${#_at_exit[@]} - 1; i >= 0; i--)); do
+        eval "${_at_exit[i]}" >/dev/null 2>&1
+    done
+    return "$status"
+}
+
+# check PASS|FAIL WHAT [NUMBERS]: one line, counted.
+check() {
+    echo "  $1  $2${3:+: $3}"
+    if [ "$1" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+}
+# check_that WHAT NUMBERS COMMAND...: PASS if COMMAND succeeds.
+check_that() {
+    local what=$1 numbers=$2
+    shift 2
+    if "$@"; then check PASS "$what" "$numbers"; else check FAIL "$what" "$numbers"; fi
+}
+# check_equal WHAT EXPECTED ACTUAL: PASS if the two strings are equal.
+check_equal() {
+    if [ "$2" = "$3" ]; then check PASS "$1" "$3"; else check FAIL "$1" "expected $2, got $3"; fi
+}
+
+summary() { echo "$suite_name: $passed passed, $failed failed"; }
+# finish: the summary line; exits 0 only if no check failed (and one ran).
+finish() {
+    summary
+    [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+    exit $?
+}
+# give_up WHY: the suite cannot go on; counted as a failed check.
+give_up() {
+    echo "$suite_name: $*" >&2
+    check FAIL "could not go on" "$*"
+    summary
+    exit 1
+}
+# need COMMAND WHY: give up unless COMMAND is on the PATH.
+need() { command -v "$1" >/dev/null || give_up "no $1 ($2)"; }
+# need_server: give up unless PGHOST names a server (scripts/cluster start).
+need_server() {
+    # shellcheck disable=SC2016  # the command to type, not to run
+    [ -n "${PGHOST:-}" ] || give_up 'no PGHOST: eval "$(scripts/cluster start)" first'
+}
+
+# wait_until SECONDS WHAT COMMAND...: poll COMMAND every 0.1 s until it
+# succeeds; give up naming WHAT after SECONDS.
+wait_until() {
+    local bound=$1 what=$2 start=$SECONDS
+    shift 2
+    until "$@"; do
+        [ $((SECONDS - start)) -lt "$bound" ] || give_up "gave up after ${bound}s waiting for $what"
+        sleep 0.1
+    done
+}
+
+# sql [PSQL ARGS...]: psql, quiet, unaligned, stopping at the first error.
+sql() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+# outcome SQL [PSQL ARGS...]: "SQLSTATE message" of SQL's last statement,
+# 00000 when it worked, in a new session.
+outcome() {
+    local statement=$1
+    shift
+    printf '%s\n' '\o /dev/null' "$statement;" '\o' '\echo :SQLSTATE :LAST_ERROR_MESSAGE' \
+        | psql -X -q -At -v ON_ERROR_STOP=0 "$@" 2>/dev/null
+}
+# sqlstate SQL [PSQL ARGS...]: just the SQLSTATE of outcome.
+sqlstate() { local o; o=$(outcome "$@"); echo "${o%% *}"; }
+
+# work_dir: a temporary folder in $work, removed at exit, which the
+# clusters' owner can enter.
+work_dir() {
+    work=$(mktemp -d "${TMPDIR:-/tmp}/foodorder-$suite_name.XXXXXX")
+    chmod 755 "$work"
+    at_exit "rm -rf '$work'"
+}
+
+# own_cluster: a throwaway cluster of the suite's own (scripts/cluster),
+# exported as PGHOST etc. and stopped at exit.
+own_cluster() {
+    local env_lines
+    env_lines=$("$root/scripts/cluster" start) || give_up "scripts/cluster start failed"
+    eval "$env_lines"
+    at_exit "'$root/scripts/cluster' stop '$FOODORDER_CLUSTER'"
+}
+
+# scratch_db NAME [ROLE...]: database NAME made anew on $PGHOST; it and
+# the ROLEs are dropped at exit (and before, if a run left them).
+scratch_db() {
+    local db=$1 drop
+    shift
+    maintenance_db=${PGDATABASE:-postgres}
+    [ "$maintenance_db" != "$db" ] || maintenance_db=postgres
+    drop="psql -X -q -d '$maintenance_db' -c 'SET client_min_messages = warning'"
+    drop+=" -c 'DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)'"
+    [ $# -eq 0 ] || drop+=" -c 'DROP ROLE IF EXISTS $(IFS=,; echo "$*")'"
+    eval "$drop" >/dev/null 2>&1 || true
+    at_exit "$drop"
+    createdb --maintenance-db="$maintenance_db" "$db" || give_up "createdb $db failed"
+}
