@@ -1,4 +1,4 @@
--- For test/shards/stress (SHARDS_STRESS_AFTER_SQL): after the load, the
+-- For test/shards-stress/run (SHARDS_STRESS_AFTER_SQL): after the load, the
 -- books of one partition go wrong behind foodorder's back: a dish's sold
 -- count drifts from its order lines, another's stock goes below zero, and
 -- an order row gets an id of another partition.  The checks of that

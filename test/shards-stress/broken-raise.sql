@@ -1,4 +1,4 @@
--- For test/shards/stress (SHARDS_STRESS_PARTITION_SQL): place_order's
+-- For test/shards-stress/run (SHARDS_STRESS_PARTITION_SQL): place_order's
 -- refusals raised on the partition again, as PL/Proxy errors, instead of
 -- returned as a row, as before the router turned them into rows.  The
 -- router still re-raises each with its SQLSTATE, so every outcome is as
