@@ -137,3 +137,85 @@ scratch_db() {
     at_exit "$drop"
     createdb --maintenance-db="$maintenance_db" "$db" || give_up "createdb $db failed"
 }
+
+## sharded deployments
+# For the suites that start a router and nodes of their own (shards,
+# shards-stress, shards-node-down, security/router).  Waits are bounded by
+# $limit seconds (120 unless the suite sets it).
+
+# sharded N: a router and N nodes (scripts/shards start N) in $work, never
+# the caller's; PGHOST etc. name the router's database, FOODORDER_SHARDS
+# its state.  Stopped at exit, with whatever a failed start left in $work.
+sharded() {
+    local env_lines
+    [ -n "${work:-}" ] || work_dir
+    unset FOODORDER_PG_EXEC_PREFIX FOODORDER_CLUSTER FOODORDER_SHARDS
+    at_exit _stop_sharded
+    env_lines=$(TMPDIR=$work "$root/scripts/shards" start "$1") || give_up "scripts/shards start $1 failed"
+    eval "$env_lines"
+}
+_stop_sharded() {
+    local dir
+    for dir in "$work"/foodorder-shards.*; do
+        [ ! -f "$dir/nodes" ] || "$root/scripts/shards" stop "$dir"
+    done
+    for dir in "$work"/foodorder-pg.*; do
+        [ ! -d "$dir/data" ] || "$root/scripts/cluster" stop "$dir"
+    done
+}
+# node_of P: "name host port datadir" of the node holding partition P.
+node_of() {
+    local node
+    node=$("$root/scripts/shards" partitions | awk -v p="$1" '$1 == p { print $2 }')
+    "$root/scripts/shards" list | grep "^$node "
+}
+# R [PSQL ARGS...]: sql on the router's database, as the owner.
+R() { sql "$@"; }
+# P PARTITION [PSQL ARGS...]: sql on that partition's database, directly.
+P() {
+    local p=$1 host port
+    shift
+    read -r _ host port _ <<< "$(node_of "$p")"
+    sql -h "$host" -p "$port" -d "foodorder_p$p" "$@"
+}
+# outcome_as ROLE SQL [PARTITION]: outcome of SQL as ROLE, through the
+# router or on PARTITION's database directly.
+outcome_as() {
+    local host port
+    if [ $# -lt 3 ]; then outcome "$2" -U "$1"; return; fi
+    read -r _ host port _ <<< "$(node_of "$3")"
+    outcome "$2" -U "$1" -h "$host" -p "$port" -d "foodorder_p$3"
+}
+# node_down P: the node holding partition P stops at once (immediate
+# shutdown, a crash to its sessions).  node_up P starts it again and
+# returns once the partition answers.
+node_down() {
+    local data
+    read -r _ _ _ data <<< "$(node_of "$1")"
+    as_user_of "$data" "$bindir/pg_ctl" -D "$data" -m immediate -w stop >/dev/null
+}
+node_up() {
+    local data
+    read -r _ _ _ data <<< "$(node_of "$1")"
+    as_user_of "$data" "$bindir/pg_ctl" -D "$data" -l "$(dirname "$data")/server.log" -w start >/dev/null
+    wait_until "${limit:-120}" "partition $1 back" P "$1" -c "SELECT"
+}
+# hold_dish P DISH: a session on partition P holds DISH's row (FOR UPDATE)
+# in the background, pid in $holder, until release_dish P or ${limit}s;
+# returns once it holds.
+hold_dish() {
+    P "$1" -c "BEGIN" -c "SELECT FROM foodorder.dish WHERE id = $2 FOR UPDATE" \
+        -c "SELECT pg_sleep(${limit:-120})" >/dev/null 2>&1 &
+    holder=$!
+    wait_until "${limit:-120}" "a session holding dish $2" _holding "$1"
+}
+release_dish() {
+    P "$1" -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(${limit:-120})'" >/dev/null
+    wait "$holder" || true
+}
+_holding() {
+    [ "$(P "$1" -c "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(${limit:-120})'")" = 1 ]
+}
+# lock_waiters PSQL...: how many sessions wait for a lock in the database
+# that PSQL (R, or P PARTITION) reaches.
+lock_waiters() { "$@" -c "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"; }
