@@ -1,0 +1,121 @@
+# What the benchmark's scripts share (bench/run, bench/shards, bench/plot):
+# where things are, messages, the machine's load, pgbench's numbers, the
+# server settings of a durability mode, the private build, the results
+# folder.  Sourced: . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck shell=bash
+
+bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$bench")
+# shellcheck source=../scripts/lib/owner.sh
+. "$root/scripts/lib/owner.sh"
+me=bench/${0##*/}
+
+die() { echo "$me: $*" >&2; exit 1; }
+note() { echo "$me: $*" >&2; }
+# usage: the script's header from "# Usage:" to "# Example", exit 2.
+usage() { sed -n '/^# Usage:/,/^# Example/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+# psql_ ARGS...: psql stopping at the first error.
+psql_() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+# log MESSAGE: timestamped, to stderr and $out/log.txt.
+log() { echo "[$(date +%T)] $*" | tee -a "$out/log.txt" >&2; }
+
+# loadavg: the machine's load average over the last minute (other runs too).
+loadavg() { echo "load $(cut -d' ' -f1 /proc/loadavg)"; }
+# idle_pct SECONDS: the share of CPU time the machine spent idle meanwhile.
+idle_pct() {
+    local a b total=0 i
+    read -r -a a < <(grep '^cpu ' /proc/stat)
+    sleep "$1"
+    read -r -a b < <(grep '^cpu ' /proc/stat)
+    for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+    echo "$(( 100 * (b[4] - a[4] + b[5] - a[5]) / (total > 0 ? total : 1) ))% idle over $1 s"
+}
+
+# field LABEL FILE: the number after "LABEL:" or "LABEL =" in pgbench's
+# output FILE, or NULL.
+field() { local v; v=$(sed -n "s/^$1[:=] *\([0-9.]*\).*/\1/p" "$2" | head -1); echo "${v:-NULL}"; }
+# percentile FILE P: the P-th percentile (0-100), in ms, of the latencies
+# in microseconds in FILE (one a line), or NULL for none.
+percentile() {
+    local n
+    [ -s "$1" ] || { echo NULL; return; }
+    n=$(wc -l <"$1")
+    # the last awk reads to the end: exiting early would kill sort (SIGPIPE, pipefail)
+    sort -n "$1" | awk -v k="$(( (n * $2 + 99) / 100 ))" 'NR == (k < 1 ? 1 : k) { v = $1 } END { printf "%.3f", v / 1000 }'
+}
+
+# durability_settings MODE: the server settings of sync, async or nofsync.
+durability_settings() {
+    case $1 in
+        sync) echo "fsync=on full_page_writes=on synchronous_commit=on" ;;
+        async) echo "fsync=on full_page_writes=on synchronous_commit=off" ;;
+        nofsync) echo "" ;;
+        *) die "unknown durability $1 (sync | async | nofsync)" ;;
+    esac
+}
+
+# with_extension MODE ARG...: for MODE private, run this script again with
+# ARGs in a private mount namespace holding a build of this work tree
+# (scripts/with-private-build), unless it is that run; refuse a sanitizer
+# build in either mode.  Sets pkglibdir and sharedir.
+with_extension() {
+    local mode=$1
+    shift
+    pkglibdir=$(pg_config --pkglibdir)
+    sharedir=$(pg_config --sharedir)
+    case $mode in private|installed) ;; *) die "unknown extension mode $mode" ;; esac
+    if [ "$mode" = private ] && [ -z "${BENCH_IN_NAMESPACE:-}" ]; then
+        [ "$(id -u)" -eq 0 ] || die "--extension private needs root (unshare -m); use --extension installed"
+        echo "$me: building the extension from $root/extension" >&2
+        exec "$root/scripts/with-private-build" -- env BENCH_IN_NAMESPACE=1 "$0" "$@"
+    fi
+    if nm -D "$pkglibdir/foodorder.so" 2>/dev/null | grep -q __asan; then
+        die "$pkglibdir/foodorder.so is a sanitizer build; install a normal build (scripts/build) or use --extension private"
+    fi
+}
+
+# results_folder PREFIX: $out made (bench/results/PREFIX<stamp> unless set,
+# with bench/results/PREFIXlatest pointing at it), with raw/ and scripts/.
+results_folder() {
+    stamp=$(date +%Y%m%d-%H%M%S)
+    if [ -z "$out" ]; then
+        out=$bench/results/$1$stamp
+        mkdir -p "$bench/results"
+        ln -sfn "$1$stamp" "$bench/results/${1}latest"
+    fi
+    mkdir -p "$out/raw" "$out/scripts"
+    out=$(cd "$out" && pwd)
+}
+# meta_head: the first lines of meta.txt: when, where, what code.
+meta_head() {
+    echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+    echo "host: $(uname -n), $(nproc) CPUs"
+    echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" status --porcelain -- extension foodorder.control 2>/dev/null | grep -q . && echo ' (extension/ modified)')"
+}
+
+# sessions DATADIR...: how many session processes (title "... [local]
+# ...": every client here comes over a Unix socket) the clusters'
+# postmasters have.  wait_backends_gone DATADIR...: until none is left, so
+# that the clients' backends have exited and so reported their statistics
+# (pg_stat_database); at most 120 s, then it dies.
+sessions() {
+    local data pm kid n=0 title
+    for data in "$@"; do
+        read -r pm <"$data/postmaster.pid"
+        for kid in $(<"/proc/$pm/task/$pm/children"); do
+            title=
+            IFS= read -r -d '' title <"/proc/$kid/cmdline" 2>/dev/null || true
+            [[ $title != *"[local]"* ]] || n=$((n + 1))
+        done
+    done
+    echo "$n"
+}
+wait_backends_gone() {
+    local i left
+    for ((i = 0; i < 1200; i++)); do
+        left=$(sessions "$@")
+        [ "$left" -eq 0 ] && return
+        sleep 0.1
+    done
+    die "$left sessions still there 120 s after the run"
+}
