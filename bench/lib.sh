@@ -86,11 +86,25 @@ results_folder() {
     mkdir -p "$out/raw" "$out/scripts"
     out=$(cd "$out" && pwd)
 }
-# meta_head: the first lines of meta.txt: when, where, what code.
+# meta_head [POSTGRES NOTE]: meta.txt's first lines: when, where, what
+# code, server and settings ($extension, $durability, $pg_settings).
 meta_head() {
     echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
     echo "host: $(uname -n), $(nproc) CPUs"
     echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" status --porcelain -- extension foodorder.control 2>/dev/null | grep -q . && echo ' (extension/ modified)')"
+    echo "postgres: $(pg_config --version)${1:+, $1}"
+    echo "extension: $extension"
+    echo "durability: $durability ($pg_settings)"
+}
+# machine_load SECONDS: the load average, and the idle share over SECONDS.
+machine_load() { echo "$(uptime | sed 's/.*load/load/'), $(idle_pct "$1")"; }
+# report TITLE PSQL...: $out/report.md, printed: TITLE, meta.txt, and
+# what PSQL (a report.sql) writes.
+report() {
+    local title=$1
+    shift
+    { echo "# $title $stamp"; echo; sed 's/^/    /' "$out/meta.txt"; echo; "$@"; } >"$out/report.md"
+    cat "$out/report.md"
 }
 
 # sessions DATADIR...: how many session processes (title "... [local]
