@@ -6,7 +6,7 @@
 
 bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$bench")
-# shellcheck source=../scripts/lib/owner.sh
+# shellcheck source=scripts/lib/owner.sh
 . "$root/scripts/lib/owner.sh"
 me=bench/${0##*/}
 
