@@ -198,8 +198,9 @@ node_up() {
     local data
     read -r _ _ _ data <<< "$(node_of "$1")"
     as_user_of "$data" "$bindir/pg_ctl" -D "$data" -l "$(dirname "$data")/server.log" -w start >/dev/null
-    wait_until "${limit:-120}" "partition $1 back" P "$1" -c "SELECT"
+    wait_until "${limit:-120}" "partition $1 back" _answers "$1"
 }
+_answers() { P "$1" -c "SELECT" >/dev/null 2>&1; }
 # hold_dish P DISH: a session on partition P holds DISH's row (FOR UPDATE)
 # in the background, pid in $holder, until release_dish P or ${limit}s;
 # returns once it holds.
