@@ -220,3 +220,36 @@ _holding() {
 # lock_waiters PSQL...: how many sessions wait for a lock in the database
 # that PSQL (R, or P PARTITION) reaches.
 lock_waiters() { "$@" -c "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"; }
+
+# prove_tap DIR: DIR's TAP tests (DIR/t/*.pl on PostgreSQL::Test::Cluster,
+# with test/perl's FoodorderTest) through PGXS's prove_installcheck
+# (DIR/Makefile), as the clusters' owner (initdb refuses root) in copies of
+# DIR and test/perl in a work_dir; one check line per TAP test, and one
+# failed check more if prove failed with none (a script died or missed its
+# plan).  A failed run's logs are kept and named, their ends shown.
+prove_tap() {
+    local dir=$1 line status=1 failed_before=$failed logs
+    work_dir
+    cp -r "$dir" "$work/suite"
+    cp -r "$root/test/perl" "$work/perl"
+    rm -rf "$work/suite/tmp_check"
+    [ "$(id -u)" -ne 0 ] || chown -R postgres: "$work"
+    while IFS= read -r line; do
+        case $line in
+            "ok "*) check PASS "${line#ok * - }" ;;
+            "not ok "*) check FAIL "${line#not ok * - }" ;;
+            "prove_tap status "*) status=${line#prove_tap status } ;;
+            *) echo "    $line" ;;
+        esac
+    done < <(as_owner make -s -C "$work/suite" installcheck 2>&1; echo "prove_tap status $?")
+    if [ "$status" -ne 0 ] && [ "$failed" -eq "$failed_before" ]; then
+        check FAIL "prove over $dir/t" "exit status $status: a test script died or missed its plan"
+    fi
+    if [ "$status" -ne 0 ] && [ -d "$work/suite/tmp_check/log" ]; then
+        logs=$(mktemp -d "${TMPDIR:-/tmp}/foodorder-$suite_name-logs.XXXXXX")
+        cp -r "$work/suite/tmp_check/log/." "$logs/"
+        # where a script died: the ends of its log
+        for line in "$logs"/regress_log_*; do tail -5 "$line" | sed 's/^/    | /'; done
+        echo "    logs kept in $logs"
+    fi
+}
