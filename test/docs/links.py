@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # test/docs/links.py: every local link in README.md and docs/*.md resolves:
 # the file exists and an #anchor names a heading (GitHub's slug) or an
-# <a id="..."> in it.  Prints one line per broken link and, last, "docs: N
-# passed, M failed"; exits 1 if any is broken.  test/docs/run runs it.
+# <a id="..."> in it.  Prints "PASS" or "FAIL", a space and the link, one
+# line per link; exits 1 if any is broken.  test/docs/run runs it.
 import glob, os, re, sys
 
 def slug(text):
@@ -35,7 +35,7 @@ def links(text):
     for m in re.finditer(r'<img [^>]*src="([^"]+)"', text):
         yield m.group(1)
 
-bad = good = 0
+bad = 0
 for page in ['README.md'] + sorted(glob.glob('docs/*.md')):
     for target in links(open(page, encoding='utf-8').read()):
         if re.match(r'[a-z]+:', target):
@@ -43,10 +43,9 @@ for page in ['README.md'] + sorted(glob.glob('docs/*.md')):
         path, _, anchor = target.partition('#')
         full = os.path.normpath(os.path.join(os.path.dirname(page), path)) if path else page
         if not os.path.exists(full):
-            print('%s: %s: no such file' % (page, target)); bad += 1
+            print('FAIL link %s -> %s: no such file' % (page, target)); bad += 1
         elif anchor and (not full.endswith('.md') or anchor not in anchors(full)):
-            print('%s: %s: no such anchor' % (page, target)); bad += 1
+            print('FAIL link %s -> %s: no such anchor' % (page, target)); bad += 1
         else:
-            good += 1
-print('docs: %d passed, %d failed (local links of README.md and docs/*.md)' % (good, bad))
+            print('PASS link %s -> %s' % (page, target))
 sys.exit(1 if bad else 0)
