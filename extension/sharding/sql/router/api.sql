@@ -423,10 +423,12 @@ BEGIN
         old := NULL;
         EXECUTE ddl;
     END;
-    PERFORM foodorder_router.own(wanted::regprocedure);
     IF old IS NULL AND owner_only THEN
         EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', wanted::regprocedure);
     END IF;
+    -- in the extension after its grants: they are its initial privileges,
+    -- which pg_dump then leaves out with the function
+    PERFORM foodorder_router.own(wanted::regprocedure);
 END
 $$;
 

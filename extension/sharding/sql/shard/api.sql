@@ -153,12 +153,14 @@ BEGIN
         PERFORM foodorder_shard.disown(made::regprocedure);
         EXECUTE ddl;
     END;
-    PERFORM foodorder_shard.own(made::regprocedure);
     -- what only the owner may run, only the owner's roles reach here
     IF f.pronamespace = 'foodorder_shard'::regnamespace
        AND NOT has_function_privilege('public', target, 'EXECUTE') THEN
         EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', made);
     END IF;
+    -- in the extension after its grants: they are its initial privileges,
+    -- which pg_dump then leaves out with the function
+    PERFORM foodorder_shard.own(made::regprocedure);
 END
 $def$;
 
