@@ -9,6 +9,34 @@ DATA = $(wildcard extension/foodorder--*.sql)
 # Sharding over PL/Proxy: the partition side and the router side
 DATA += $(wildcard extension/sharding/*.control extension/sharding/*--*.sql)
 
+# --- sharding extensions: the 1.2.2 scripts, built ---------------------------
+# foodorder_shard's and foodorder_router's 1.2.2 install and 1.2.1--1.2.2
+# update scripts are built from extension/sharding/sql/ (released scripts,
+# 1.2 and 1.2.1, stay as they were shipped).  The router's install script
+# replays its 1.2 script and 1.2.1 update, then the same api.sql as its
+# update, so both ways run one code.
+SHARDING_SQL = extension/sharding/sql
+SHARDING_BUILT = extension/sharding/foodorder_shard--1.2.2.sql \
+	extension/sharding/foodorder_shard--1.2.1--1.2.2.sql \
+	extension/sharding/foodorder_router--1.2.2.sql \
+	extension/sharding/foodorder_router--1.2.1--1.2.2.sql
+DATA := $(filter-out $(SHARDING_BUILT),$(DATA))
+DATA_built += $(SHARDING_BUILT)
+# (the rules below come before PGXS's: keep "all" the default goal)
+.DEFAULT_GOAL := all
+
+extension/sharding/foodorder_shard--1.2.2.sql: $(addprefix $(SHARDING_SQL)/shard/,install.sql base.sql api.sql pinned.sql)
+	cat $^ > $@
+extension/sharding/foodorder_shard--1.2.1--1.2.2.sql: $(addprefix $(SHARDING_SQL)/shard/,update.sql api.sql pinned.sql)
+	cat $^ > $@
+extension/sharding/foodorder_router--1.2.2.sql: $(SHARDING_SQL)/router/install.sql \
+		extension/sharding/foodorder_router--1.2.sql extension/sharding/foodorder_router--1.2--1.2.1.sql \
+		$(SHARDING_SQL)/router/api.sql $(SHARDING_SQL)/router/pinned.sql
+	{ cat $(word 1,$^); sed '/^\\echo /d' $(word 2,$^) $(word 3,$^); cat $(word 4,$^) $(word 5,$^); } > $@
+extension/sharding/foodorder_router--1.2.1--1.2.2.sql: $(addprefix $(SHARDING_SQL)/router/,update.sql api.sql pinned.sql)
+	cat $^ > $@
+# --- end of the sharding block ------------------------------------------------
+
 # PostgreSQL's headers are not -Wextra clean for these two.
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare
 # Sanitizer builds: make SANITIZE=1 (AddressSanitizer and UBSan; no suite runs one)
