@@ -253,3 +253,47 @@ prove_tap() {
         echo "    logs kept in $logs"
     fi
 }
+
+# need_python MODULE...: $python (PYTHON, else Debian's /usr/bin/python3,
+# whose python3-* packages a pyenv or venv python3 on the PATH would not
+# see) importing every MODULE; give up otherwise.
+need_python() {
+    python=${PYTHON:-/usr/bin/python3}
+    local module
+    for module in "$@"; do
+        "$python" -c "import $module" 2>/dev/null \
+            || give_up "$python lacks $module (scripts/install-deps)"
+    done
+}
+
+# tally PASSED FAILED: add the counts of a runner that prints its own
+# result lines (pg_prove, Django's test runner) to the suite's.
+tally() { passed=$((passed + $1)); failed=$((failed + $2)); }
+
+# checks_from WHAT [N]: the check lines another program printed, read from
+# stdin, become the suite's: "  PASS  ..."/"  FAIL  ..." as they are, and
+# "PASS|what|numbers" rows (a check.sql) through check; other lines are
+# shown indented.  Fewer or more than N check lines (without N: none) means
+# WHAT broke off: one more failed check.
+checks_from() {
+    local what=$1 want=${2:-} n=0 line verdict row_what numbers
+    while IFS= read -r line; do
+        case $line in
+            "  PASS  "*) echo "$line"; tally 1 0; n=$((n + 1)) ;;
+            "  FAIL  "*) echo "$line"; tally 0 1; n=$((n + 1)) ;;
+            [A-Z]*\|*)
+                IFS='|' read -r verdict row_what numbers <<<"$line"
+                case $verdict in
+                    PASS | FAIL) check "$verdict" "$row_what" "$numbers"; n=$((n + 1)) ;;
+                    *) echo "  $verdict  $row_what: $numbers" ;;
+                esac ;;
+            '') ;;
+            *) echo "    $line" ;;
+        esac
+    done
+    if [ -n "$want" ] && [ "$n" -ne "$want" ]; then
+        check FAIL "$what ran all its $want checks" "$n check lines"
+    elif [ -z "$want" ] && [ "$n" -eq 0 ]; then
+        check FAIL "$what printed its checks" "none"
+    fi
+}

@@ -3,9 +3,7 @@
 -- cart and empties it, refuses as place_order does (leaving the cart and
 -- everything else as it was), and returns the first order on a retry with
 -- the same request key once the cart is empty.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(55);
 
 SELECT foodorder.add_dish(1, 'Kung Pao chicken', 2800, 5) AS chicken \gset
@@ -16,22 +14,6 @@ SELECT foodorder.add_dish(:r2, 'Beef noodles', 2200, 10) AS noodles \gset
 SELECT foodorder.add_customer('Li Lei') AS c1 \gset
 SELECT foodorder.add_customer('Han Meimei') AS c2 \gset
 SELECT foodorder.add_address(:c1, 'Room 12') AS a1 \gset
-
--- The error a statement raises as 'SQLSTATE: message / detail', or 'ok: result'.
-CREATE FUNCTION pg_temp.outcome(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    result text;
-    state text;
-    msg text;
-    detail text;
-BEGIN
-    EXECUTE stmt INTO result;
-    RETURN 'ok: ' || coalesce(result, 'null');
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                            detail = PG_EXCEPTION_DETAIL;
-    RETURN state || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '');
-END $$;
 
 -- Everything cart and ordering functions may write, as one value.
 CREATE FUNCTION pg_temp.written() RETURNS text LANGUAGE sql AS $$
@@ -84,7 +66,7 @@ SELECT lives_ok(format('SELECT foodorder.cart_set(%s, %s, 0)', :c1, :rice),
     'cart_set 0 of a dish not in the cart does nothing');
 SELECT is(pg_temp.written(), :'before', 'and writes nothing');
 SELECT is(pg_temp.outcome(format('SELECT foodorder.cart_set(%s, %s, -1)', :c1, :tofu)),
-    format('22023: quantity must not be negative / -1 portions of dish %s were given.', :tofu),
+    format('22023: quantity must not be negative / -1 portions of dish %s were given. / hint: Use 0 to take the dish out of the cart.', :tofu),
     'cart_set -1: 22023');
 SELECT is(pg_temp.outcome(format('SELECT foodorder.cart_set(%s, 999999, 1)', :c1)),
     '23503: dish 999999 does not exist', 'cart_set of an unknown dish: 23503');
@@ -149,9 +131,11 @@ SELECT is(pg_temp.written(), :'before', 'and writes nothing');
 
 -- Empty cart without a used key: 22023; unknown customer: 23503.
 SELECT is(pg_temp.outcome(format('SELECT foodorder.place_order_from_cart(%s)', :c1)),
-    format('22023: cart of customer %s is empty', :c1), 'ordering an empty cart: 22023');
+    format('22023: cart of customer %s is empty / hint: Add dishes with foodorder.cart_set() first.', :c1),
+    'ordering an empty cart: 22023');
 SELECT is(pg_temp.outcome(format($$SELECT foodorder.place_order_from_cart(%s, request_key => 'cart-new')$$, :c1)),
-    format('22023: cart of customer %s is empty', :c1), 'ordering an empty cart with a new key: 22023');
+    format('22023: cart of customer %s is empty / hint: Add dishes with foodorder.cart_set() first.', :c1),
+    'ordering an empty cart with a new key: 22023');
 SELECT is(pg_temp.outcome('SELECT foodorder.place_order_from_cart(999)'),
     '23503: customer 999 does not exist', 'ordering the cart of an unknown customer: 23503');
 SELECT throws_ok('SELECT foodorder.place_order_from_cart(NULL)', '22004', NULL,
@@ -177,7 +161,7 @@ SELECT results_eq(
 
 -- A retry of the used key with a different cart: OR004, cart intact.
 SELECT is(pg_temp.outcome(format($$SELECT foodorder.place_order_from_cart(%s, request_key => 'cart-1')$$, :c1)),
-    format('OR004: request key "cart-1" of customer %s was used for a different order / Order %s was placed with that key, with other dishes or quantities.', :c1, :o1),
+    format('OR004: request key "cart-1" of customer %s was used for a different order / Order %s was placed with that key, with other dishes or quantities. / hint: Use a new request key for a new order.', :c1, :o1),
     'the used key with another cart in it: OR004');
 SELECT is(pg_temp.written(), :'before', 'OR004: nothing written, the cart intact');
 
@@ -199,18 +183,19 @@ SELECT foodorder.set_on_sale(:tofu, true) \gset
 SELECT foodorder.cart_set(:c1, :noodles, 1) \gset
 SELECT pg_temp.written() AS before \gset
 SELECT is(pg_temp.outcome(format('SELECT foodorder.place_order_from_cart(%s)', :c1)),
-    format('22023: an order cannot have dishes of more than one restaurant / Dish %s is from restaurant 1, dish %s from restaurant %s.',
+    format('22023: an order cannot have dishes of more than one restaurant / Dish %s is from restaurant 1, dish %s from restaurant %s. / hint: Place one order per restaurant.',
            :chicken, :noodles, :r2),
     'a cart with dishes of two restaurants: 22023');
 SELECT is(pg_temp.written(), :'before', 'two restaurants: nothing written, the cart intact');
 
 -- 22023: unknown pay method, before anything is read.
 SELECT is(pg_temp.outcome(format($$SELECT foodorder.place_order_from_cart(%s, pay_method => 'bitcoin')$$, :c1)),
-    '22023: unknown pay method "bitcoin"', 'an unknown pay method: 22023');
+    '22023: unknown pay method "bitcoin" / hint: Use one of wechat, alipay, cash, card, or null to decide later.',
+    'an unknown pay method: 22023');
 -- 23503: an address of another customer.
 SELECT foodorder.add_address(:c2, 'Room 34') AS a2 \gset
 SELECT is(pg_temp.outcome(format('SELECT foodorder.place_order_from_cart(%s, %s)', :c1, :a2)),
-    format('23503: address %s is not an address of customer %s', :a2, :c1),
+    format('23503: address %s is not an address of customer %s / hint: Add it with foodorder.add_address() first.', :a2, :c1),
     'an address of another customer: 23503');
 -- A total quantity past INT_MAX is refused (22xxx) before anything is locked.
 SELECT foodorder.cart_clear(:c1) \gset

@@ -1,8 +1,6 @@
 -- customer_orders(customer): a customer reads its own orders, the app any
 -- customer's; another customer's id is 42501, not an empty list.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(10);
 
 INSERT INTO foodorder.dish (id, name, price_cents, stock) VALUES (1, 'Mapo tofu', 1800, 10);

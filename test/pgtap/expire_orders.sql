@@ -3,9 +3,7 @@
 -- back with reason 'expire', records placed -> rejected, returns how many.
 -- now() is fixed for the whole transaction, so "old" orders are made by
 -- moving created_at back as the owner.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(24);
 
 SELECT foodorder.add_dish(1, 'Kung Pao chicken', 2800, 20) AS chicken \gset

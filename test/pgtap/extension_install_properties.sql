@@ -1,9 +1,7 @@
 -- The extension itself: not relocatable, not trusted, and its plain install
 -- scripts (1.0, then the 1.0--1.1 and 1.1--1.2 updates) refuse to adopt objects planted in
 -- schema foodorder beforehand.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(30);
 
 SELECT is(

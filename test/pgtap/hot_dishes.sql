@@ -2,9 +2,7 @@
 -- stock working on a dish whose stock lives in foodorder.dish_slot, with the
 -- same results, errors and stock history as for any other dish.  Run as the
 -- owner; roles check who may make a dish hot and who may read the menu.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(58);
 
 SELECT foodorder.add_restaurant('Noodle bar') AS r2 \gset
@@ -22,22 +20,6 @@ SELECT foodorder.grant_staff('foodorder_tap_hot_staff', 1);
 SELECT foodorder.grant_staff('foodorder_tap_hot_other', :r2);
 SELECT foodorder.grant_app('foodorder_tap_hot_app');
 SELECT foodorder.grant_customer('foodorder_tap_hot_customer', :c1);
-
--- The error a statement raises as 'SQLSTATE: message / detail', or 'ok: result'.
-CREATE FUNCTION pg_temp.outcome(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    result text;
-    state text;
-    msg text;
-    detail text;
-BEGIN
-    EXECUTE stmt INTO result;
-    RETURN 'ok: ' || coalesce(result, 'null');
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                            detail = PG_EXCEPTION_DETAIL;
-    RETURN state || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '');
-END $$;
 
 -- Everything stock-related, as one value: refusals must not change it.
 CREATE FUNCTION pg_temp.written() RETURNS text LANGUAGE sql AS $$
@@ -122,7 +104,7 @@ SELECT is(pg_temp.outcome(format('SELECT foodorder.place_order(%s, ARRAY[%s], AR
                  :hot, :hot),
           'which names the stock of the whole dish');
 SELECT is(pg_temp.outcome(format('SELECT foodorder.place_order(%s, ARRAY[%s, %s], ARRAY[1, 1])', :c1, :hot, :other)),
-          format('22023: an order cannot have dishes of more than one restaurant / Dish %s is from restaurant 1, dish %s from restaurant %s.',
+          format('22023: an order cannot have dishes of more than one restaurant / Dish %s is from restaurant 1, dish %s from restaurant %s. / hint: Place one order per restaurant.',
                  :hot, :other, :r2),
           'a hot dish with a dish of another restaurant: 22023');
 SELECT is(pg_temp.outcome(format('SELECT foodorder.place_order(%s, ARRAY[%s, 999999], ARRAY[1, 1])', :c1, :hot)),
@@ -134,7 +116,7 @@ SELECT is(pg_temp.outcome(format('SELECT foodorder.place_order(%s, ARRAY[%s], AR
 SELECT foodorder.set_on_sale(:hot, true);
 SET ROLE foodorder_tap_hot_customer;
 SELECT is(pg_temp.outcome(format('SELECT foodorder.place_order(%s, ARRAY[%s], ARRAY[1])', :c1 + 1, :hot)),
-          format('42501: permission denied to act for customer %s / Role "foodorder_tap_hot_customer" is not linked to that customer.', :c1 + 1),
+          format('42501: permission denied to act for customer %s / Role "foodorder_tap_hot_customer" is not linked to that customer. / hint: The extension owner links roles with foodorder.grant_customer() or foodorder.grant_app().', :c1 + 1),
           'a customer role ordering a hot dish for another customer: 42501');
 RESET ROLE;
 SELECT is(pg_temp.written(), :'before', 'the refusals wrote nothing');

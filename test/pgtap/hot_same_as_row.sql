@@ -4,9 +4,7 @@
 -- results, errors, SQLSTATEs and details, and leave the same menu, orders,
 -- lines, cart and stock history.  Order ids differ between the two runs
 -- (sequences are not rolled back), so they are masked.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(5);
 
 INSERT INTO foodorder.dish (name, price_cents, stock) VALUES

@@ -2,9 +2,7 @@
 -- each line of the order, one stock_change row per (order, dish) with the
 -- reason, once however often the order is cancelled; moves that do not
 -- end an order give nothing back.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(38);
 
 SELECT foodorder.add_dish(1, 'Kung Pao chicken', 2800, 10) AS d1 \gset

@@ -3,9 +3,7 @@
 -- "Order N is <state>."), repeats that return false and write nothing,
 -- unknown and NULL orders, and the rules on who may move an order that
 -- depend on its state.  Stock given back is in lifecycle_stock_return.sql.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(100);
 
 SELECT foodorder.add_dish(1, 'Kung Pao chicken', 2800, 100) AS d1 \gset
@@ -17,25 +15,6 @@ CREATE ROLE foodorder_tap2_staff NOLOGIN;
 SELECT foodorder.grant_customer('foodorder_tap2_customer', :c1) \gset
 SELECT foodorder.grant_app('foodorder_tap2_app') \gset
 SELECT foodorder.grant_staff('foodorder_tap2_staff', 1) \gset
-
--- The error a statement raises as 'SQLSTATE: message / detail / hint: hint',
--- or 'ok: result'.
-CREATE FUNCTION pg_temp.outcome(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    result text;
-    state text;
-    msg text;
-    detail text;
-    hint text;
-BEGIN
-    EXECUTE stmt INTO result;
-    RETURN 'ok: ' || coalesce(result, 'null');
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                            detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
-    RETURN state || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '')
-        || coalesce(' / hint: ' || nullif(hint, ''), '');
-END $$;
 
 -- What an illegal move of order id by verb must raise.
 CREATE FUNCTION pg_temp.or003(verb text, id bigint, state text) RETURNS text

@@ -4,9 +4,7 @@
 -- of 500 and its label of 50 (22001).  Each holds at the limit, refuses one
 -- past it, counts characters rather than bytes, and writes nothing when it
 -- refuses, for an app role as for the owner.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(35);
 
 INSERT INTO foodorder.dish (id, name, price_cents, stock)

@@ -4,9 +4,7 @@
 -- Run as the owner, who is trusted as staff of every restaurant; one staff
 -- role checks that restock reports the right stock when the staff lookup
 -- runs.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(71);
 
 SELECT foodorder.add_restaurant('Noodle bar') AS r2 \gset
@@ -15,22 +13,6 @@ SELECT foodorder.add_customer('Li Lei') AS c1 \gset
 
 CREATE ROLE foodorder_tap2_staff NOLOGIN;
 SELECT foodorder.grant_staff('foodorder_tap2_staff', 1) \gset
-
--- The error a statement raises as 'SQLSTATE: message / detail', or 'ok: result'.
-CREATE FUNCTION pg_temp.outcome(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    result text;
-    state text;
-    msg text;
-    detail text;
-BEGIN
-    EXECUTE stmt INTO result;
-    RETURN 'ok: ' || coalesce(result, 'null');
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                            detail = PG_EXCEPTION_DETAIL;
-    RETURN state || ': ' || msg || coalesce(' / ' || nullif(detail, ''), '');
-END $$;
 
 -- Everything the menu functions may write, as one value.
 CREATE FUNCTION pg_temp.written() RETURNS text LANGUAGE sql AS $$

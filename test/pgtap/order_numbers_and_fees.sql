@@ -1,9 +1,7 @@
 -- Order numbers (FO and the zero-padded id, unique however fast one
 -- customer orders) and delivery fees (the restaurant's fee, once per
 -- order, only with an address, kept by the order when the fee changes).
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(24);
 
 SELECT foodorder.add_dish(1, 'Kung Pao chicken', 2800, 100) AS chicken \gset

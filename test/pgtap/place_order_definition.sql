@@ -1,8 +1,6 @@
 -- foodorder.place_order(): how it is declared (C, SECURITY DEFINER, pinned
 -- search_path, no EXECUTE for PUBLIC) and what it returns.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(14);
 
 SELECT has_function('foodorder', 'place_order',

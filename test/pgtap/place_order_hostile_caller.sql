@@ -7,9 +7,7 @@
 -- No place_order call happens before the plants: foodorder prepares its
 -- SPI plans on first use in a backend, so they are planned with the plants
 -- already in place.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(38);
 
 INSERT INTO foodorder.dish (id, name, price_cents, stock) VALUES

@@ -1,8 +1,6 @@
 -- place_order() rejects malformed input before touching any table:
 -- 22004 for NULLs, 22023 for bad arrays and quantities; nothing is written.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(51);
 
 INSERT INTO foodorder.dish (id, name, price_cents, stock) VALUES

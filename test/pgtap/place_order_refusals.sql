@@ -4,9 +4,7 @@
 -- 22023 (dishes of two restaurants, unknown pay method).  Each refusal
 -- writes nothing.  A request key repeated with the same lines is not a
 -- refusal: it returns the first order's id and writes nothing.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(64);
 
 INSERT INTO foodorder.dish (id, name, price_cents, stock) VALUES

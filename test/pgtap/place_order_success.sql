@@ -1,9 +1,7 @@
 -- Orders place_order() accepts: what it writes to dish, orders and order_item,
 -- with the 1.1 additions: restaurant, order number, payment status and the
 -- restaurant's delivery fee when delivered to an address of the customer.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(29);
 
 INSERT INTO foodorder.dish (id, name, price_cents, stock) VALUES

@@ -3,9 +3,7 @@
 -- write the tables behind it.  The 1.0 grant by hand (USAGE and EXECUTE
 -- on place_order) is no longer enough: place_order itself refuses a caller
 -- that is not app, the customer, or trusted.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(61);
 
 INSERT INTO foodorder.dish (id, name, price_cents, stock) VALUES

@@ -3,9 +3,7 @@
 -- fills and orders carts, cancels placed orders, records payments and
 -- refunds.  The restaurant's side (accept, reject, ready, complete, menu,
 -- stock) is not its: 42501, nothing written.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(32);
 
 INSERT INTO foodorder.restaurant (id, name, delivery_fee_cents) VALUES (2, 'Noodle bar', 300);

@@ -2,9 +2,7 @@
 -- cancels for itself only.  For another customer every function answers
 -- 42501 and writes nothing; the staff and app functions and every table
 -- write are refused with 42501.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(102);
 
 INSERT INTO foodorder.restaurant (id, name, delivery_fee_cents) VALUES (2, 'Noodle bar', 300);

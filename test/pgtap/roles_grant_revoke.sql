@@ -4,9 +4,7 @@
 -- USAGE on the schema while it has a kind and none once it has none.
 -- Errors for unknown customers, restaurants and roles; only the owner may
 -- call them.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(65);
 
 INSERT INTO foodorder.customer (id, name) VALUES (1, 'Li Lei'), (2, 'Han Meimei');

@@ -3,9 +3,7 @@
 -- restaurant 1's orders and dishes answer 42501 and write nothing; ordering
 -- and the customer functions are not staff's (42501), nor is any table
 -- write.  After revoke_staff it can do nothing at restaurant 2 either.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(61);
 
 INSERT INTO foodorder.restaurant (id, name, delivery_fee_cents) VALUES (2, 'Noodle bar', 300);

@@ -5,9 +5,7 @@
 -- foodorder grant is refused, even with SELECT granted by hand.  The caller
 -- is the role after SET ROLE (foodorder.calling_role()), not the session
 -- user, and not a role it merely belongs to.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(70);
 
 INSERT INTO foodorder.restaurant (id, name) VALUES (2, 'Noodle bar');

@@ -1,8 +1,6 @@
 -- The tables foodorder creates: documented columns, integer money,
 -- keys, and the CHECK constraints that keep stock and prices sane.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(91);
 
 SELECT tables_are('foodorder',

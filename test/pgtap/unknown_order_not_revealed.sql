@@ -1,9 +1,7 @@
 -- Whether an order id exists is told only to callers who may see every
 -- order (the owner and the app); a customer or staff role gets the same
 -- 42501 for an unknown order as for another customer's or restaurant's.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(8);
 
 INSERT INTO foodorder.dish (id, name, price_cents, stock) VALUES (1, 'Mapo tofu', 1800, 10);

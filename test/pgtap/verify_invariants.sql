@@ -2,9 +2,7 @@
 -- one row per broken invariant, with a detail naming what is wrong, when
 -- the owner corrupts the data behind the functions' back.  Every
 -- corruption is undone before the next one.
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION foodorder;
+\ir include/fixture.psql
 SELECT plan(18);
 
 SELECT is_empty('SELECT * FROM foodorder.verify()', 'verify() is empty on a fresh install');
