@@ -5,7 +5,22 @@ EXTVERSION = $(shell grep default_version $(EXTENSION).control | sed -e "s/.*'\(
 
 MODULE_big = foodorder
 OBJS = $(patsubst %.c,%.o,$(wildcard extension/*.c))
-DATA = $(wildcard extension/foodorder--*.sql)
+
+# The full install script of the current version is generated: the files
+# of extension/sql/ (each object's current definition is in one of them),
+# concatenated in this order, which is the order of creation.  The released
+# scripts (foodorder--1.0.sql and the update scripts) are never edited; see
+# docs/reference.md, "Making a new version".
+FOODORDER_SQL = header restaurants menu stock hot_dishes customers orders cart \
+	lifecycle callers row_security role_privileges grants limits lock_wait \
+	verify dump_config
+FOODORDER_SQL_FILES = $(patsubst %,extension/sql/%.sql,$(FOODORDER_SQL))
+ifneq (,$(filter-out $(FOODORDER_SQL_FILES),$(wildcard extension/sql/*.sql)))
+$(error extension/sql/ has files FOODORDER_SQL does not list: $(filter-out $(FOODORDER_SQL_FILES),$(wildcard extension/sql/*.sql)))
+endif
+FOODORDER_BUILT = extension/foodorder--$(EXTVERSION).sql
+DATA_built = $(FOODORDER_BUILT)
+DATA = $(filter-out $(DATA_built),$(wildcard extension/foodorder--*.sql))
 # Sharding over PL/Proxy: the partition side and the router side
 DATA += $(wildcard extension/sharding/*.control extension/sharding/*--*.sql)
 
@@ -55,6 +70,17 @@ EXTRA_CLEAN = output_iso
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# Each part under a line naming its file, so a reader of the generated
+# script knows where to edit.
+$(FOODORDER_BUILT): $(FOODORDER_SQL_FILES) Makefile
+	for f in $(FOODORDER_SQL_FILES); do printf -- '-- %s\n' "$$f"; cat "$$f"; echo; done >$@.tmp
+	mv $@.tmp $@
+
+# The generated scripts alone, without compiling (test/deb/run compares
+# the package's copies with them).
+.PHONY: built-sql
+built-sql: $(DATA_built)
 
 # Every file includes the shared header: a change to it (an enum, a macro)
 # must rebuild them all, or an incremental build links stale objects.

@@ -7,7 +7,7 @@
 -- Covers: the extension row (version, config tables and their conditions),
 -- its member objects, and everything in schema foodorder: relations and
 -- their options, row-level security and ACLs, columns (type, default,
--- identity, generated, missing value, ACL), constraints (with convalidated),
+-- identity, generated, ACL), constraints (with convalidated),
 -- indexes, triggers, rules, policies, sequences and what owns them, types,
 -- functions (full definition, ACL), comments and initial privileges.
 --
@@ -52,16 +52,14 @@ SELECT 'relation', c.oid::regclass, c.relkind, c.relpersistence,
  WHERE c.relnamespace = 'foodorder'::regnamespace
  ORDER BY c.oid::regclass::text;
 
--- Columns, in order, dropped ones included.  A missing value of a
--- timestamp column is the time its ALTER TABLE ran: only its presence counts.
+-- Columns, in order, dropped ones included.  Not their missing value
+-- (atthasmissing, attmissingval): what rows that predate an ALTER TABLE ...
+-- ADD COLUMN read there, which a fresh install, made by CREATE TABLE with
+-- no such rows, does not have; test/upgrade/run checks those rows' values.
 SELECT 'column', c.oid::regclass, a.attnum, a.attname, a.attisdropped,
        format_type(a.atttypid, a.atttypmod), a.attnotnull,
        pg_get_expr(ad.adbin, ad.adrelid) AS "default",
-       a.attidentity, a.attgenerated, a.atthasmissing,
-       CASE WHEN a.atttypid IN ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype)
-                 AND a.attmissingval IS NOT NULL
-            THEN '<time of ALTER TABLE>'
-            ELSE a.attmissingval::text END AS missing,
+       a.attidentity, a.attgenerated,
        a.attcollation::regcollation, a.attstorage, a.attcompression,
        a.attstattarget, a.attacl,
        -- pg_attver, which this server keeps in attoptions, is the LSN the

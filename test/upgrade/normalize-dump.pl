@@ -11,8 +11,10 @@
 # sequence values (data, not schema), the dump's version header and its
 # \restrict key.
 # Replaced: relfrozenxid/relminmxid, OIDs in the extension's config table
-# list and in relfrozenxid updates by the names from OIDMAP, and the value
-# a timestamp column added by ALTER TABLE got for rows that existed then.
+# list and in relfrozenxid updates by the names from OIDMAP.
+# Also dropped: the missing values (binary_upgrade_set_missing_value), what
+# rows older than an ALTER TABLE ... ADD COLUMN read in it; a fresh install
+# makes the table whole with no such rows (see catalog.sql).
 use strict;
 use warnings;
 
@@ -27,7 +29,18 @@ close $map;
 
 sub name_of { my $oid = shift; return $name{$oid} // "<unknown oid $oid>"; }
 
+my $blank_to_drop = 0;
 while (my $line = <STDIN>) {
+    # "-- set missing value.", the call, then two blank lines
+    if ($line =~ /^-- set missing value\.$/ || $line =~ /binary_upgrade_set_missing_value/) {
+        $blank_to_drop = 2;
+        next;
+    }
+    if ($blank_to_drop > 0 && $line eq "\n") {
+        $blank_to_drop--;
+        next;
+    }
+    $blank_to_drop = 0;
     next if $line =~ /binary_upgrade_set_next_/;
     next if $line =~ /^SELECT pg_catalog\.setval\(/;
     next if $line =~ /^-- Dumped (from|by) /;
@@ -36,9 +49,6 @@ while (my $line = <STDIN>) {
     $line =~ s/^WHERE oid = '(\d+)';/"WHERE oid = '" . name_of($1) . "';"/e;
     if ($line =~ /binary_upgrade_create_empty_extension/) {
         $line =~ s/'\{([\d,]*)\}'/"'{" . join(',', map { name_of($_) } split(m{,}, $1)) . "}'"/e;
-    }
-    if ($line =~ /binary_upgrade_set_missing_value/) {
-        $line =~ s/'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?([+-]\d\d(:\d\d)?)?'/'<time of ALTER TABLE>'/g;
     }
     print $line;
 }
