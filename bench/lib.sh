@@ -18,6 +18,7 @@ log() { echo "[$(date +%T)] $*" | tee -a "$out/log.txt" >&2; }
 
 # common_option OPTION VALUE: an option both bench/run and bench/shards
 # take (the caller shifts 2); -h, or an unknown one: usage.
+# shellcheck disable=SC2034 # the caller's variables
 common_option() {
     case $1 in
         -T|--duration) duration=$2 ;;
