@@ -1,7 +1,5 @@
-# What the benchmark's scripts share (bench/run, bench/shards, bench/plot):
-# where things are, messages, the machine's load, pgbench's numbers, the
-# server settings of a durability mode, the private build, the results
-# folder.  Sourced: . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# What bench/run, bench/shards and bench/plot share.  Sourced:
+#   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck shell=bash
 
 bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,12 +12,30 @@ die() { echo "$me: $*" >&2; exit 1; }
 note() { echo "$me: $*" >&2; }
 # usage: the script's header from "# Usage:" to "# Example", exit 2.
 usage() { sed -n '/^# Usage:/,/^# Example/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-# psql_ ARGS...: psql stopping at the first error.
 psql_() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 # log MESSAGE: timestamped, to stderr and $out/log.txt.
 log() { echo "[$(date +%T)] $*" | tee -a "$out/log.txt" >&2; }
 
-# loadavg: the machine's load average over the last minute (other runs too).
+# common_option OPTION VALUE: an option both bench/run and bench/shards
+# take (the caller shifts 2); -h, or an unknown one: usage.
+# shellcheck disable=SC2034 # the caller's variables
+common_option() {
+    case $1 in
+        -T|--duration) duration=$2 ;;
+        -c|--clients) clients=$2 ;;
+        -w|--workloads) workloads=$2 ;;
+        --warmup) warmup=$2 ;;
+        --durability) durability=$2 ;;
+        --extension) extension=$2 ;;
+        -o|--out) out=$2 ;;
+        -h|--help) usage ;;
+        *) note "unknown option $1"; usage ;;
+    esac
+}
+# positive VAR...: each holds a positive integer, or die naming its option.
+positive() { local v; for v in "$@"; do [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "bad --${v//_/-} ${!v}"; done; }
+
+# The machine's load: other runs share it.
 loadavg() { echo "load $(cut -d' ' -f1 /proc/loadavg)"; }
 # idle_pct SECONDS: the share of CPU time the machine spent idle meanwhile.
 idle_pct() {
@@ -30,12 +46,13 @@ idle_pct() {
     for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
     echo "$(( 100 * (b[4] - a[4] + b[5] - a[5]) / (total > 0 ? total : 1) ))% idle over $1 s"
 }
+machine_load() { echo "$(uptime | sed 's/.*load/load/'), $(idle_pct "$1")"; }
 
 # field LABEL FILE: the number after "LABEL:" or "LABEL =" in pgbench's
 # output FILE, or NULL.
 field() { local v; v=$(sed -n "s/^$1[:=] *\([0-9.]*\).*/\1/p" "$2" | head -1); echo "${v:-NULL}"; }
-# percentile FILE P: the P-th percentile (0-100), in ms, of the latencies
-# in microseconds in FILE (one a line), or NULL for none.
+# percentile FILE P: the P-th percentile, in ms, of the latencies in
+# microseconds in FILE (one a line), or NULL for none.
 percentile() {
     local n
     [ -s "$1" ] || { echo NULL; return; }
@@ -43,8 +60,13 @@ percentile() {
     # the last awk reads to the end: exiting early would kill sort (SIGPIPE, pipefail)
     sort -n "$1" | awk -v k="$(( (n * $2 + 99) / 100 ))" 'NR == (k < 1 ? 1 : k) { v = $1 } END { printf "%.3f", v / 1000 }'
 }
+# pgbench_ ARGS...: pgbench as every run calls it: retried deadlocks and
+# serialization failures counted.
+pgbench_() { pgbench -n -M "$protocol" --max-tries="$max_tries" --failures-detailed "$@"; }
+# in_turn ROUND A B: "A B" in odd rounds, "B A" in even ones, so that the
+# machine's noise hits both alike.
+in_turn() { if [ $(($1 % 2)) = 1 ]; then echo "$2 $3"; else echo "$3 $2"; fi; }
 
-# durability_settings MODE: the server settings of sync, async or nofsync.
 durability_settings() {
     case $1 in
         sync) echo "fsync=on full_page_writes=on synchronous_commit=on" ;;
@@ -53,11 +75,17 @@ durability_settings() {
         *) die "unknown durability $1 (sync | async | nofsync)" ;;
     esac
 }
+# server_settings EXTRA...: FOODORDER_PG_SETTINGS for the clusters the
+# script starts: $pg_settings, no checkpoint within a run, EXTRA, the caller's.
+server_settings() {
+    export FOODORDER_PG_SETTINGS="$pg_settings max_wal_size=8GB checkpoint_timeout=30min${*:+ $*} ${FOODORDER_PG_SETTINGS:-}"
+    unset FOODORDER_PG_ENV
+}
 
 # with_extension MODE ARG...: for MODE private, run this script again with
-# ARGs in a private mount namespace holding a build of this work tree
+# ARGs where only its servers see a build of this work tree
 # (scripts/with-private-build), unless it is that run; refuse a sanitizer
-# build in either mode.  Sets pkglibdir and sharedir.
+# build.  Sets pkglibdir and sharedir.
 with_extension() {
     local mode=$1
     shift
@@ -75,7 +103,7 @@ with_extension() {
 }
 
 # results_folder PREFIX: $out made (bench/results/PREFIX<stamp> unless set,
-# with bench/results/PREFIXlatest pointing at it), with raw/ and scripts/.
+# bench/results/PREFIXlatest pointing at it), with raw/ and scripts/.
 results_folder() {
     stamp=$(date +%Y%m%d-%H%M%S)
     if [ -z "$out" ]; then
@@ -86,20 +114,24 @@ results_folder() {
     mkdir -p "$out/raw" "$out/scripts"
     out=$(cd "$out" && pwd)
 }
-# meta_head [POSTGRES NOTE]: meta.txt's first lines: when, where, what
-# code, server and settings ($extension, $durability, $pg_settings).
-meta_head() {
-    echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-    echo "host: $(uname -n), $(nproc) CPUs"
-    echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" status --porcelain -- extension foodorder.control 2>/dev/null | grep -q . && echo ' (extension/ modified)')"
-    echo "postgres: $(pg_config --version)${1:+, $1}"
-    echo "extension: $extension"
-    echo "durability: $durability ($pg_settings)"
+# meta_txt SECONDS NOTE LINE...: $out/meta.txt: when, where, what code,
+# server (NOTE) and settings, the LINEs (empty ones left out), and the
+# machine's load over SECONDS.
+meta_txt() {
+    local line
+    {
+        echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+        echo "host: $(uname -n), $(nproc) CPUs"
+        echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" status --porcelain -- extension foodorder.control 2>/dev/null | grep -q . && echo ' (extension/ modified)')"
+        echo "postgres: $(pg_config --version)${2:+, $2}"
+        echo "extension: $extension"
+        echo "durability: $durability ($pg_settings)"
+        for line in "${@:3}"; do [ -z "$line" ] || echo "$line"; done
+        echo "load before: $(machine_load "$1")"
+    } >"$out/meta.txt"
 }
-# machine_load SECONDS: the load average, and the idle share over SECONDS.
-machine_load() { echo "$(uptime | sed 's/.*load/load/'), $(idle_pct "$1")"; }
-# report TITLE PSQL...: $out/report.md, printed: TITLE, meta.txt, and
-# what PSQL (a report.sql) writes.
+# report TITLE PSQL...: $out/report.md, printed: TITLE, meta.txt, and what
+# PSQL (a report.sql) writes.
 report() {
     local title=$1
     shift
@@ -107,18 +139,18 @@ report() {
     cat "$out/report.md"
 }
 
-# sessions DATADIR...: how many session processes (title "... [local]
-# ...": every client here comes over a Unix socket) the clusters'
-# postmasters have.  wait_backends_gone DATADIR...: until none is left, so
-# that the clients' backends have exited and so reported their statistics
-# (pg_stat_database); at most 120 s, then it dies.
+# sessions DATADIR...: the session processes (every client here comes over
+# a Unix socket: title "... [local] ...") of the clusters' postmasters.
+# wait_backends_gone DATADIR...: until none is left, so that the clients'
+# backends have exited and reported their statistics; dies after 120 s.
 sessions() {
     local data pm kid n=0 title
     for data in "$@"; do
         read -r pm <"$data/postmaster.pid"
         for kid in $(<"/proc/$pm/task/$pm/children"); do
             title=
-            IFS= read -r -d '' title <"/proc/$kid/cmdline" 2>/dev/null || true
+            # 2>/dev/null first: a backend may be gone before the file opens
+            IFS= read -r -d '' title 2>/dev/null <"/proc/$kid/cmdline" || true
             [[ $title != *"[local]"* ]] || n=$((n + 1))
         done
     done
