@@ -139,13 +139,12 @@ scratch_db() {
 }
 
 ## sharded deployments
-# For the suites that start a router and nodes of their own (shards,
-# shards-stress, shards-node-down, security/router).  Waits are bounded by
-# $limit seconds (120 unless the suite sets it).
+# For the suites with a router and nodes of their own; waits are bounded
+# by $limit seconds (120 unless the suite sets it).
 
-# sharded N: a router and N nodes (scripts/shards start N) in $work, never
-# the caller's; PGHOST etc. name the router's database, FOODORDER_SHARDS
-# its state.  Stopped at exit, with whatever a failed start left in $work.
+# sharded N: a router and N nodes (scripts/shards start N) in $work;
+# PGHOST etc. name the router's database.  Stopped at exit, with whatever
+# a failed start left in $work.
 sharded() {
     local env_lines
     [ -n "${work:-}" ] || work_dir
@@ -178,6 +177,14 @@ P() {
     read -r _ host port _ <<< "$(node_of "$p")"
     sql -h "$host" -p "$port" -d "foodorder_p$p" "$@"
 }
+# per_partition SQL [PARTITION...]: SQL's rows on each PARTITION (0 1 2 3
+# unless named), on one line, split by spaces.
+per_partition() {
+    local sql=$1 p
+    shift
+    [ $# -gt 0 ] || set -- 0 1 2 3
+    for p in "$@"; do P "$p" -c "$sql"; done | paste -sd' '
+}
 # outcome_as ROLE SQL [PARTITION]: outcome of SQL as ROLE, through the
 # router or on PARTITION's database directly.
 outcome_as() {
@@ -185,6 +192,15 @@ outcome_as() {
     if [ $# -lt 3 ]; then outcome "$2" -U "$1"; return; fi
     read -r _ host port _ <<< "$(node_of "$3")"
     outcome "$2" -U "$1" -h "$host" -p "$port" -d "foodorder_p$3"
+}
+# check_states WHAT EXPECTED VALUE...: PASS if the VALUEs' first words
+# (an outcome's SQLSTATE, or a value without spaces), joined by "/", are
+# EXPECTED; the numbers show each VALUE, cut to 60 characters.
+check_states() {
+    local what=$1 expected=$2 got="" shown="" v
+    shift 2
+    for v in "$@"; do got+="/${v%% *}"; shown+=" | ${v:0:60}"; done
+    check_that "$what" "${shown# | }" [ "${got#/}" = "$expected" ]
 }
 # node_down P: the node holding partition P stops at once (immediate
 # shutdown, a crash to its sessions).  node_up P starts it again and
@@ -220,6 +236,8 @@ _holding() {
 # lock_waiters PSQL...: how many sessions wait for a lock in the database
 # that PSQL (R, or P PARTITION) reaches.
 lock_waiters() { "$@" -c "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"; }
+# pgbench_said WHAT TEXT: the number pgbench's output TEXT gives after "WHAT: ".
+pgbench_said() { sed -n "s/^$1: \([0-9]*\).*/\1/p" <<< "$2"; }
 
 # prove_tap DIR: DIR's TAP tests (DIR/t/*.pl on PostgreSQL::Test::Cluster,
 # with test/perl's FoodorderTest) through PGXS's prove_installcheck
