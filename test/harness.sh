@@ -205,18 +205,19 @@ check_states() {
 # node_down P: the node holding partition P stops at once (immediate
 # shutdown, a crash to its sessions).  node_up P starts it again and
 # returns once the partition answers.
-node_down() {
-    local data
-    read -r _ _ _ data <<< "$(node_of "$1")"
-    as_user_of "$data" "$bindir/pg_ctl" -D "$data" -m immediate -w stop >/dev/null
-}
+node_down() { _pg_ctl "$1" -m immediate -w stop; }
 node_up() {
-    local data
-    read -r _ _ _ data <<< "$(node_of "$1")"
-    as_user_of "$data" "$bindir/pg_ctl" -D "$data" -l "$(dirname "$data")/server.log" -w start >/dev/null
+    _pg_ctl "$1" -w start
     wait_until "${limit:-120}" "partition $1 back" _answers "$1"
 }
 _answers() { P "$1" -c "SELECT" >/dev/null 2>&1; }
+# _pg_ctl P ARGS...: pg_ctl on the data of P's node, logging beside it
+_pg_ctl() {
+    local data
+    read -r _ _ _ data <<< "$(node_of "$1")"
+    shift
+    as_user_of "$data" "$bindir/pg_ctl" -D "$data" -l "$(dirname "$data")/server.log" "$@" >/dev/null
+}
 # hold_dish P DISH: a session on partition P holds DISH's row (FOR UPDATE)
 # in the background, pid in $holder, until release_dish P or ${limit}s;
 # returns once it holds.
@@ -226,13 +227,9 @@ hold_dish() {
     holder=$!
     wait_until "${limit:-120}" "a session holding dish $2" _holding "$1"
 }
-release_dish() {
-    P "$1" -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(${limit:-120})'" >/dev/null
-    wait "$holder" || true
-}
-_holding() {
-    [ "$(P "$1" -c "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(${limit:-120})'")" = 1 ]
-}
+release_dish() { _holder "$1" pg_cancel_backend >/dev/null; wait "$holder" || true; }
+_holding() { [ "$(_holder "$1" count)" = 1 ]; }
+_holder() { P "$1" -c "SELECT $2(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(${limit:-120})'"; }
 # lock_waiters PSQL...: how many sessions wait for a lock in the database
 # that PSQL (R, or P PARTITION) reaches.
 lock_waiters() { "$@" -c "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"; }
