@@ -177,6 +177,16 @@ P() {
     read -r _ host port _ <<< "$(node_of "$p")"
     sql -h "$host" -p "$port" -d "foodorder_p$p" "$@"
 }
+# kitchens: rest[P], the restaurant named Kitchen... on partition P (0 to
+# 3), and dishes[P], the ids of its dishes in the order they were made.
+kitchens() {
+    local p
+    for p in 0 1 2 3; do
+        read -r "rest[p]" "dishes[p]" <<< "$(R -F' ' -c "SELECT r.id, string_agg(d.id::text, ' ' ORDER BY d.id)
+            FROM foodorder.restaurant r JOIN foodorder.dish d ON d.restaurant_id = r.id
+           WHERE r.name LIKE 'Kitchen%' AND r.id % 1024 = $p GROUP BY r.id")"
+    done
+}
 # per_partition SQL [PARTITION...]: SQL's rows on each PARTITION (0 1 2 3
 # unless named), on one line, split by spaces.
 per_partition() {
