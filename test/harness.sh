@@ -139,13 +139,12 @@ scratch_db() {
 }
 
 ## sharded deployments
-# For the suites that start a router and nodes of their own (shards,
-# shards-stress, shards-node-down, security/router).  Waits are bounded by
-# $limit seconds (120 unless the suite sets it).
+# For the suites with a router and nodes of their own; waits are bounded
+# by $limit seconds (120 unless the suite sets it).
 
-# sharded N: a router and N nodes (scripts/shards start N) in $work, never
-# the caller's; PGHOST etc. name the router's database, FOODORDER_SHARDS
-# its state.  Stopped at exit, with whatever a failed start left in $work.
+# sharded N: a router and N nodes (scripts/shards start N) in $work;
+# PGHOST etc. name the router's database.  Stopped at exit, with whatever
+# a failed start left in $work.
 sharded() {
     local env_lines
     [ -n "${work:-}" ] || work_dir
@@ -178,6 +177,24 @@ P() {
     read -r _ host port _ <<< "$(node_of "$p")"
     sql -h "$host" -p "$port" -d "foodorder_p$p" "$@"
 }
+# kitchens: rest[P], the restaurant named Kitchen... on partition P (0 to
+# 3), and dishes[P], the ids of its dishes in the order they were made.
+kitchens() {
+    local p
+    for p in 0 1 2 3; do
+        read -r "rest[p]" "dishes[p]" <<< "$(R -F' ' -c "SELECT r.id, string_agg(d.id::text, ' ' ORDER BY d.id)
+            FROM foodorder.restaurant r JOIN foodorder.dish d ON d.restaurant_id = r.id
+           WHERE r.name LIKE 'Kitchen%' AND r.id % 1024 = $p GROUP BY r.id")"
+    done
+}
+# per_partition SQL [PARTITION...]: SQL's rows on each PARTITION (0 1 2 3
+# unless named), on one line, split by spaces.
+per_partition() {
+    local sql=$1 p
+    shift
+    [ $# -gt 0 ] || set -- 0 1 2 3
+    for p in "$@"; do P "$p" -c "$sql"; done | paste -sd' '
+}
 # outcome_as ROLE SQL [PARTITION]: outcome of SQL as ROLE, through the
 # router or on PARTITION's database directly.
 outcome_as() {
@@ -186,21 +203,31 @@ outcome_as() {
     read -r _ host port _ <<< "$(node_of "$3")"
     outcome "$2" -U "$1" -h "$host" -p "$port" -d "foodorder_p$3"
 }
+# check_states WHAT EXPECTED VALUE...: PASS if the VALUEs' first words
+# (an outcome's SQLSTATE, or a value without spaces), joined by "/", are
+# EXPECTED; the numbers show each VALUE, cut to 60 characters.
+check_states() {
+    local what=$1 expected=$2 got="" shown="" v
+    shift 2
+    for v in "$@"; do got+="/${v%% *}"; shown+=" | ${v:0:60}"; done
+    check_that "$what" "${shown# | }" [ "${got#/}" = "$expected" ]
+}
 # node_down P: the node holding partition P stops at once (immediate
 # shutdown, a crash to its sessions).  node_up P starts it again and
 # returns once the partition answers.
-node_down() {
-    local data
-    read -r _ _ _ data <<< "$(node_of "$1")"
-    as_user_of "$data" "$bindir/pg_ctl" -D "$data" -m immediate -w stop >/dev/null
-}
+node_down() { _pg_ctl "$1" -m immediate -w stop; }
 node_up() {
-    local data
-    read -r _ _ _ data <<< "$(node_of "$1")"
-    as_user_of "$data" "$bindir/pg_ctl" -D "$data" -l "$(dirname "$data")/server.log" -w start >/dev/null
+    _pg_ctl "$1" -w start
     wait_until "${limit:-120}" "partition $1 back" _answers "$1"
 }
 _answers() { P "$1" -c "SELECT" >/dev/null 2>&1; }
+# _pg_ctl P ARGS...: pg_ctl on the data of P's node, logging beside it
+_pg_ctl() {
+    local data
+    read -r _ _ _ data <<< "$(node_of "$1")"
+    shift
+    as_user_of "$data" "$bindir/pg_ctl" -D "$data" -l "$(dirname "$data")/server.log" "$@" >/dev/null
+}
 # hold_dish P DISH: a session on partition P holds DISH's row (FOR UPDATE)
 # in the background, pid in $holder, until release_dish P or ${limit}s;
 # returns once it holds.
@@ -210,16 +237,14 @@ hold_dish() {
     holder=$!
     wait_until "${limit:-120}" "a session holding dish $2" _holding "$1"
 }
-release_dish() {
-    P "$1" -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(${limit:-120})'" >/dev/null
-    wait "$holder" || true
-}
-_holding() {
-    [ "$(P "$1" -c "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(${limit:-120})'")" = 1 ]
-}
+release_dish() { _holder "$1" pg_cancel_backend >/dev/null; wait "$holder" || true; }
+_holding() { [ "$(_holder "$1" count)" = 1 ]; }
+_holder() { P "$1" -c "SELECT $2(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(${limit:-120})'"; }
 # lock_waiters PSQL...: how many sessions wait for a lock in the database
 # that PSQL (R, or P PARTITION) reaches.
 lock_waiters() { "$@" -c "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"; }
+# pgbench_said WHAT TEXT: the number pgbench's output TEXT gives after "WHAT: ".
+pgbench_said() { sed -n "s/^$1: \([0-9]*\).*/\1/p" <<< "$2"; }
 
 # prove_tap DIR: DIR's TAP tests (DIR/t/*.pl on PostgreSQL::Test::Cluster,
 # with test/perl's FoodorderTest) through PGXS's prove_installcheck
