@@ -66,6 +66,14 @@ pgbench_() { pgbench -n -M "$protocol" --max-tries="$max_tries" --failures-detai
 # in_turn ROUND A B: "A B" in odd rounds, "B A" in even ones, so that the
 # machine's noise hits both alike.
 in_turn() { if [ $(($1 % 2)) = 1 ]; then echo "$2 $3"; else echo "$3 $2"; fi; }
+# rotated ROUND ITEM...: the ITEMs from the ROUND-th on, then the others
+# (two items: as in_turn)
+rotated() {
+    local r=$1 n i
+    shift
+    n=$#
+    for ((i = 0; i < n; i++)); do local k=$(((r - 1 + i) % n + 1)); echo "${!k}"; done
+}
 
 durability_settings() {
     case $1 in

@@ -4,7 +4,7 @@
 #             estimated stock", as steps (from pgbench's transaction log)
 #   polled    one block per median run that has polled samples: "t stock"
 #   modes, reps, sellouts, medians, pidx   per block of data (space-separated):
-#             its mode (hot / row), round, time to sell out (s), 1 if it is
+#             its mode (hot / row / warm), round, time to sell out (s), 1 if it is
 #             its mode's median round, index of its block in polled (-1: none)
 #   portions  the dish's portions
 #   out, title, subtitle, subtitle2
@@ -21,8 +21,8 @@ set grid xtics ytics lc rgb "#dddddd"
 set xlabel "seconds since the sale's first order started"
 set ylabel "portions left"
 
-color(m) = m eq "hot" ? "#D55E00" : (m eq "row" ? "#0072B2" : "#555555")
-name(m) = m eq "hot" ? "hot dish" : (m eq "row" ? "plain row" : m)
+color(m) = m eq "hot" ? "#D55E00" : (m eq "row" ? "#0072B2" : (m eq "warm" ? "#009E73" : "#555555"))
+name(m) = m eq "hot" ? "hot dish" : (m eq "row" ? "plain row" : (m eq "warm" ? "hot dish, warm clients" : m))
 n = words(modes)
 xmax = 0
 do for [i=1:n] { s = word(sellouts, i) + 0; if (s > xmax) { xmax = s } }

@@ -234,18 +234,25 @@ SELECT format(E'\n## Flash sale (durability %s)\n\n', :'durability')
        || E'clients until sold out, once hot and once not (row).  Time to sell out: first order\'s\n'
        || E'start to the last order\'s end; p50 / p99 over the orders placed; refusals = OR001 while\n'
        || E'portions were left (fewer than asked; "wrong" = the stock left covered the order);\n'
-       || E'final stock = portions stranded; lines = portions in the order lines.'
+       || E'final stock = portions stranded; lines = portions in the order lines.\n'
+       || E'warm = a hot dish sold to clients that each made a call before the sale opened (the dish\n'
+       || E'put on sale once all wait; the sale runs from that moment); hot and row: every client\n'
+       || E'starts its backend at the opening.  first order = the start to the first order\'s end;\n'
+       || E'in 0.1 s = orders ended in the first 0.1 s; tail / middle = orders/s of the last tenth of\n'
+       || E'the orders (by their end) over that of the middle 80%.'
        || CASE WHEN max(runs) > 1 THEN format(E'  Medians of %s rounds; counts are sums, checks over all rounds.', max(runs)) ELSE '' END
-       || E'\n\n| dish | portions | clients | time to sell out s | orders | orders/s | p50 ms | p99 ms | refusals (wrong) | final stock | lines | deadlocks | verify() | clients ended on sold out | check |\n'
-       || E'|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n'
-       || string_agg(format('| %s | %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s |',
+       || E'\n\n| dish | portions | clients | time to sell out s | orders | orders/s | p50 ms | p99 ms | first order ms | in 0.1 s | tail / middle | refusals (wrong) | final stock | lines | deadlocks | verify() | clients ended on sold out | check |\n'
+       || E'|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n'
+       || string_agg(format('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s |',
                             mode, portions, clients, round(sellout_s::numeric, 2), round(orders::numeric),
                             round(orders_per_s::numeric), round(p50_ms::numeric, 2), round(p99_ms::numeric, 2),
+                            round(first_order_ms::numeric), round(first_100ms::numeric),
+                            coalesce(round(tail_ratio::numeric, 2)::text, '-'),
                             refusals, wrong_refusals, final_stock, lines, deadlocks,
                             CASE WHEN bad_verify = 0 THEN 'empty' ELSE bad_verify || ' rows' END,
                             ended || ' / ' || clients * runs,
                             CASE WHEN ok THEN 'ok' ELSE '**FAIL**' END),
-                     E'\n' ORDER BY mode)
+                     E'\n' ORDER BY array_position(ARRAY['hot', 'warm', 'row'], mode))
        || coalesce(E'\n\nTime to sell out, hot / row: '
                    || round((max(sellout_s) FILTER (WHERE mode = 'hot')
                              / nullif(max(sellout_s) FILTER (WHERE mode = 'row'), 0))::numeric, 2)
@@ -253,6 +260,13 @@ SELECT format(E'\n## Flash sale (durability %s)\n\n', :'durability')
                    || round((max(orders_per_s) FILTER (WHERE mode = 'hot')
                              / nullif(max(orders_per_s) FILTER (WHERE mode = 'row'), 0))::numeric, 2)
                    || 'x.', '')
+       || coalesce(E'\n\nWarm against cold (hot dish): orders/s '
+                   || round((max(orders_per_s) FILTER (WHERE mode = 'warm')
+                             / nullif(max(orders_per_s) FILTER (WHERE mode = 'hot'), 0))::numeric, 2)
+                   || 'x, p99 ' || round((max(p99_ms) FILTER (WHERE mode = 'warm')
+                             / nullif(max(p99_ms) FILTER (WHERE mode = 'hot'), 0))::numeric, 2)
+                   || 'x, time to sell out ' || round((max(sellout_s) FILTER (WHERE mode = 'warm')
+                             / nullif(max(sellout_s) FILTER (WHERE mode = 'hot'), 0))::numeric, 2) || 'x.', '')
        || E'\n'
   FROM (SELECT mode, portions, clients, count(*) AS runs,
                percentile_cont(0.5) WITHIN GROUP (ORDER BY sellout_s) AS sellout_s,
@@ -260,6 +274,9 @@ SELECT format(E'\n## Flash sale (durability %s)\n\n', :'durability')
                percentile_cont(0.5) WITHIN GROUP (ORDER BY orders_per_s) AS orders_per_s,
                percentile_cont(0.5) WITHIN GROUP (ORDER BY p50_ms) AS p50_ms,
                percentile_cont(0.5) WITHIN GROUP (ORDER BY p99_ms) AS p99_ms,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY first_order_ms) AS first_order_ms,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY first_100ms_orders) AS first_100ms,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY last_tenth_per_s / nullif(mid_per_s, 0)) AS tail_ratio,
                sum(refusals) AS refusals, sum(wrong_refusals) AS wrong_refusals,
                max(final_stock) AS final_stock,
                CASE WHEN bool_and(lines = portions) THEN (portions * count(*) / count(*))::text || ' = portions'
@@ -270,6 +287,37 @@ SELECT format(E'\n## Flash sale (durability %s)\n\n', :'durability')
                         AND pg_deadlocks = 0 AND bad_verify = 0 AND bad_invariants = 0
                         AND logged_orders = orders AND ended_sold_out = clients) AS ok
           FROM bench.flash_result GROUP BY mode, portions, clients) f
+HAVING count(*) > 0;
+
+-- Issue 19's targets for the warm sale, against the cells of this run with
+-- as many clients (medians).
+SELECT E'\n## Flash sale targets (warm)\n\n| target | measured | met |\n|---|---|---|\n'
+       || string_agg(format('| %s | %s | %s |', target, measured,
+                            CASE WHEN met THEN 'yes' WHEN met IS NULL THEN '-' ELSE '**no**' END),
+                     E'\n' ORDER BY n)
+       || E'\n'
+  FROM (
+    SELECT 1 AS n, format('warm: orders/s >= 0.9x hot/%s', w.clients) AS target,
+           pg_temp.ratio(w.ops, h.hot) AS measured, w.ops >= 0.9 * h.hot AS met
+      FROM (SELECT clients, percentile_cont(0.5) WITHIN GROUP (ORDER BY orders_per_s) AS ops
+              FROM bench.flash_result WHERE mode = 'warm' GROUP BY clients) w
+      JOIN hot_dishes h ON h.clients = w.clients AND h.hot IS NOT NULL
+    UNION ALL
+    SELECT 2, format('warm: p99 <= 2x spread/%s p99', w.clients),
+           format('%s ms against %s ms: %s', round(w.p99::numeric, 1), round(h.spread_p99::numeric, 1),
+                  pg_temp.ratio(w.p99, h.spread_p99)),
+           w.p99 <= 2 * h.spread_p99
+      FROM (SELECT clients, percentile_cont(0.5) WITHIN GROUP (ORDER BY p99_ms) AS p99
+              FROM bench.flash_result WHERE mode = 'warm' GROUP BY clients) w
+      JOIN hot_dishes h ON h.clients = w.clients AND h.spread_p99 IS NOT NULL
+    UNION ALL
+    SELECT 3, 'warm: last tenth >= 0.8x the middle''s pace',
+           pg_temp.ratio(percentile_cont(0.5) WITHIN GROUP (ORDER BY last_tenth_per_s / nullif(mid_per_s, 0)), 1)
+             || format(' (rounds: %s)', string_agg(round(last_tenth_per_s / nullif(mid_per_s, 0), 2)::text, ', ' ORDER BY rep)),
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY last_tenth_per_s / nullif(mid_per_s, 0)) >= 0.8
+      FROM bench.flash_result WHERE mode = 'warm'
+    HAVING count(*) > 0
+  ) t
 HAVING count(*) > 0;
 
 SELECT format(E'\n## Invariants at the end (seeded orders; every run was checked, then undone)\n\n%s orders, %s lines: %s\n',

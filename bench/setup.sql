@@ -477,6 +477,14 @@ CREATE TABLE bench.result (
  * every transaction; the refusal rows have them too, so the log tells
  * orders from refusals.  The exception block is a subtransaction per call,
  * the same for a hot dish and a plain one.
+ *
+ * A warm sale (bench/run's flash mode warm) starts with the dish not on
+ * sale: each client's first call is refused with OR002, which makes its
+ * backend warm (library, plans, caches), then waits on the sale's barrier,
+ * an advisory lock bench/run holds until every client waits; it puts the
+ * dish on sale, records the moment in bench.flash_open and lets go.  The
+ * waiting call returns -1 and started before the opening, so it is not
+ * counted (bench.flash_summary).
  */
 CREATE FUNCTION bench.flash_order(customer bigint, dish bigint, quantity integer,
                                   client integer, txn integer)
@@ -486,7 +494,10 @@ DECLARE
     v_left integer;
 BEGIN
     RETURN foodorder.place_order(customer, ARRAY[dish], ARRAY[quantity]);
-EXCEPTION WHEN SQLSTATE 'OR001' THEN
+EXCEPTION WHEN SQLSTATE 'OR002' THEN
+    PERFORM pg_advisory_xact_lock_shared(424242, dish::integer);
+    RETURN -1;
+WHEN SQLSTATE 'OR001' THEN
     SELECT m.stock INTO v_left FROM foodorder.menu m WHERE m.id = dish;
     IF v_left = 0 THEN
         RAISE EXCEPTION 'dish % is sold out', dish USING ERRCODE = 'BS001';
@@ -502,29 +513,55 @@ $$;
 CREATE UNLOGGED TABLE bench.flash_log (
     client int, txn int, latency_us bigint, end_s bigint, end_us bigint);
 
+-- The moment a warm sale opened (the dish put on sale, the barrier let go).
+CREATE UNLOGGED TABLE bench.flash_open (dish bigint PRIMARY KEY, opened_at timestamptz NOT NULL);
+
 /*
  * A flash sale run of dish $1 in numbers, from bench.flash_log,
  * bench.flash_refusal and the run's orders: a logged transaction placed an
- * order unless it has a refusal row.  Time to sell out: from the first
- * transaction's start to the end of the last one that placed an order.
+ * order unless it has a refusal row.  The sale starts at the first
+ * transaction's start, or for a warm sale at its opening (bench.flash_open),
+ * and transactions that started before it (the warm-up calls) are left out.
+ * Time to sell out: from the start to the end of the last transaction that
+ * placed an order.  The pace: orders are numbered by their end, n in all;
+ * the middle runs from the end of order round(0.1 n) to that of round(0.9 n),
+ * the last tenth from there to the last order's end.
  */
 CREATE FUNCTION bench.flash_summary(dish bigint,
     OUT sellout_s numeric, OUT orders bigint, OUT orders_per_s numeric,
     OUT p50_ms numeric, OUT p99_ms numeric, OUT refusals bigint,
     OUT wrong_refusals bigint, OUT final_stock bigint, OUT lines bigint,
-    OUT logged_orders bigint)
+    OUT logged_orders bigint,
+    OUT first_order_ms numeric,     -- start to the first order's end
+    OUT first_100ms_orders bigint,  -- orders ended within 0.1 s of the start
+    OUT mid_per_s numeric, OUT last_tenth_per_s numeric)
 LANGUAGE sql STABLE AS $$
-    WITH log AS (
+    WITH opened AS (
+        SELECT (extract(epoch FROM o.opened_at) * 1e6)::bigint AS at
+          FROM bench.flash_open o WHERE o.dish = $1
+    ), log AS (
         SELECT l.latency_us, l.end_s * 1000000 + l.end_us AS end_at,
                NOT EXISTS (SELECT FROM bench.flash_refusal r
                             WHERE r.client = l.client AND r.txn = l.txn) AS placed
           FROM bench.flash_log l
+         WHERE l.end_s * 1000000 + l.end_us - l.latency_us
+               >= coalesce((SELECT at FROM opened), 0)
     ), t AS (
-        SELECT min(end_at - latency_us) AS t0, max(end_at) FILTER (WHERE placed) AS t1,
+        SELECT coalesce((SELECT at FROM opened), min(end_at - latency_us)) AS t0,
+               max(end_at) FILTER (WHERE placed) AS t1,
                count(*) FILTER (WHERE placed) AS logged,
                percentile_disc(0.5) WITHIN GROUP (ORDER BY latency_us) FILTER (WHERE placed) AS p50,
                percentile_disc(0.99) WITHIN GROUP (ORDER BY latency_us) FILTER (WHERE placed) AS p99
           FROM log
+    ), p AS (
+        SELECT end_at, row_number() OVER (ORDER BY end_at) AS i, count(*) OVER () AS n
+          FROM log WHERE placed
+    ), pace AS (
+        SELECT max(end_at) FILTER (WHERE i = round(0.1 * n)) AS e10,
+               max(end_at) FILTER (WHERE i = round(0.9 * n)) AS e90,
+               max(end_at) AS en, min(end_at) AS e1,
+               max(round(0.9 * n) - round(0.1 * n)) AS mid_n, max(n - round(0.9 * n)) AS last_n
+          FROM p
     ), o AS (
         SELECT count(DISTINCT i.order_id) AS n, sum(i.quantity) AS q
           FROM foodorder.order_item i
@@ -536,8 +573,12 @@ LANGUAGE sql STABLE AS $$
            (SELECT count(*) FROM bench.flash_refusal),
            (SELECT count(*) FROM bench.flash_refusal r WHERE r.stock_left >= r.quantity),
            (SELECT m.stock FROM foodorder.menu m WHERE m.id = $1),
-           coalesce(o.q, 0), t.logged
-      FROM t, o
+           coalesce(o.q, 0), t.logged,
+           round((pace.e1 - t.t0) / 1e3, 1),
+           (SELECT count(*) FROM p WHERE p.end_at <= t.t0 + 100000),
+           round(pace.mid_n / nullif((pace.e90 - pace.e10) / 1e6, 0), 1),
+           round(pace.last_n / nullif((pace.en - pace.e90) / 1e6, 0), 1)
+      FROM t, o, pace
 $$;
 
 -- One row per flash sale run, filled by bench/run; bench/report.sql reads it.
@@ -551,6 +592,9 @@ CREATE TABLE bench.flash_result (
     final_stock bigint, lines bigint, -- portions in the dish's order lines
     logged_orders bigint,           -- orders by the pgbench log (= orders)
     ended_sold_out int,             -- pgbench clients that ended on "sold out" (= clients)
-    pg_deadlocks bigint, bad_verify bigint, bad_invariants bigint);
+    pg_deadlocks bigint, bad_verify bigint, bad_invariants bigint,
+    first_order_ms numeric,         -- the sale's start to the first order's end
+    first_100ms_orders bigint,      -- orders ended in the sale's first 0.1 s
+    mid_per_s numeric, last_tenth_per_s numeric);  -- orders/s, middle 80% and last tenth
 
 VACUUM ANALYZE;
