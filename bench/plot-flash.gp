@@ -18,7 +18,7 @@ set border 3
 set xtics nomirror
 set ytics nomirror
 set grid xtics ytics lc rgb "#dddddd"
-set xlabel "seconds since the sale's first order started"
+set xlabel "seconds since the sale opened (warm) or its first order started (hot, row)"
 set ylabel "portions left"
 
 color(m) = m eq "hot" ? "#D55E00" : (m eq "row" ? "#0072B2" : (m eq "warm" ? "#009E73" : "#555555"))

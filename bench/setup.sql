@@ -595,6 +595,7 @@ CREATE TABLE bench.flash_result (
     pg_deadlocks bigint, bad_verify bigint, bad_invariants bigint,
     first_order_ms numeric,         -- the sale's start to the first order's end
     first_100ms_orders bigint,      -- orders ended in the sale's first 0.1 s
-    mid_per_s numeric, last_tenth_per_s numeric);  -- orders/s, middle 80% and last tenth
+    mid_per_s numeric, last_tenth_per_s numeric,  -- orders/s, middle 80% and last tenth
+    opened_s numeric);              -- a warm sale's opening, epoch seconds (NULL: cold)
 
 VACUUM ANALYZE;
