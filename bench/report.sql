@@ -231,8 +231,8 @@ HAVING count(*) > 0;
 -- failing in any round shows.
 SELECT format(E'\n## Flash sale (durability %s)\n\n', :'durability')
        || E'A fresh dish of N portions, every order of it alone, 1 to 3 portions, by the given\n'
-       || E'clients until sold out, once hot and once not (row).  Time to sell out: first order\'s\n'
-       || E'start to the last order\'s end; p50 / p99 over the orders placed; refusals = OR001 while\n'
+       || E'clients until sold out, once per mode: hot dish, plain row, or warm.  Time to sell out:\n'
+       || E'first order\'s start (warm: the opening) to the last order\'s end; p50 / p99 over the orders placed; refusals = OR001 while\n'
        || E'portions were left (fewer than asked; "wrong" = the stock left covered the order);\n'
        || E'final stock = portions stranded; lines = portions in the order lines.\n'
        || E'warm = a hot dish sold to clients that each made a call before the sale opened (the dish\n'
