@@ -12,7 +12,7 @@ OBJS = $(patsubst %.c,%.o,$(wildcard extension/*.c))
 # scripts (foodorder--1.0.sql and the update scripts) are never edited; see
 # docs/reference.md, "Making a new version".
 FOODORDER_SQL = header restaurants menu stock hot_dishes customers orders cart \
-	lifecycle callers row_security role_privileges grants limits lock_wait \
+	lifecycle payments callers row_security role_privileges grants limits lock_wait \
 	verify dump_config
 FOODORDER_SQL_FILES = $(patsubst %,extension/sql/%.sql,$(FOODORDER_SQL))
 ifneq (,$(filter-out $(FOODORDER_SQL_FILES),$(wildcard extension/sql/*.sql)))

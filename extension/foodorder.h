@@ -19,6 +19,8 @@
 #define ERRCODE_FOODORDER_NOT_ON_SALE			MAKE_SQLSTATE('O','R','0','0','2')
 #define ERRCODE_FOODORDER_ILLEGAL_TRANSITION	MAKE_SQLSTATE('O','R','0','0','3')
 #define ERRCODE_FOODORDER_REQUEST_KEY_REUSED	MAKE_SQLSTATE('O','R','0','0','4')
+/* OR005 is taken by 1.3's pickup slots (issue 19) */
+#define ERRCODE_FOODORDER_PAYMENT_REFUSED		MAKE_SQLSTATE('O','R','0','0','6')
 
 /*
  * Documented limits (README, "Limits").  An order locks one dish row per
@@ -26,6 +28,7 @@
  */
 #define FOODORDER_MAX_LINES			100
 #define FOODORDER_MAX_REQUEST_KEY	100	/* characters */
+#define FOODORDER_MAX_PAYMENT_REFERENCE	200	/* characters */
 
 /*
  * The SQL-level version a C entry point serves.  A database not yet
@@ -38,7 +41,8 @@ typedef enum FoodorderVersion
 	FOODORDER_1_0,				/* place_order only: no restaurants, roles,
 								 * addresses or order_no */
 	FOODORDER_1_1,
-	FOODORDER_1_2				/* hot dishes: dish.hot, dish_slot */
+	FOODORDER_1_2,				/* hot dishes: dish.hot, dish_slot */
+	FOODORDER_1_3				/* payments with amounts: foodorder.payment */
 } FoodorderVersion;
 
 /* One line of an order: a dish and how many portions of it. */

@@ -24,3 +24,5 @@ SELECT pg_catalog.pg_extension_config_dump('foodorder.app_role', '');
 SELECT pg_catalog.pg_extension_config_dump('foodorder.customer_role', '');
 SELECT pg_catalog.pg_extension_config_dump('foodorder.staff_role', '');
 SELECT pg_catalog.pg_extension_config_dump('foodorder.dish_slot', '');
+SELECT pg_catalog.pg_extension_config_dump('foodorder.payment', '');
+SELECT pg_catalog.pg_extension_config_dump('foodorder.payment_id_seq', '');

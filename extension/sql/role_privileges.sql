@@ -83,13 +83,22 @@ AS $$
 $$;
 REVOKE ALL ON FUNCTION foodorder.role_kind_privileges_1_1() FROM PUBLIC;
 
--- and since 1.2 the menu and making a dish hot
+-- and since 1.2 the menu and making a dish hot; since 1.3 the payments
+-- (mark_paid took an amount and a reference, so its 1.1 signature goes)
 CREATE FUNCTION foodorder.role_kind_privileges()
 RETURNS TABLE (kind text, object_type text, object text, privilege text)
 LANGUAGE sql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT * FROM foodorder.role_kind_privileges_1_1()
+    SELECT * FROM foodorder.role_kind_privileges_1_1() k
+     WHERE k.object OPERATOR(pg_catalog.<>) 'foodorder.mark_paid(bigint)'
+    UNION ALL
+    VALUES
+    ('app', 'FUNCTION', 'foodorder.mark_paid(bigint,bigint,text)', 'EXECUTE'),
+    ('staff', 'FUNCTION', 'foodorder.mark_paid(bigint,bigint,text)', 'EXECUTE'),
+    ('app', 'TABLE', 'foodorder.payment', 'SELECT'),
+    ('customer', 'TABLE', 'foodorder.payment', 'SELECT'),
+    ('staff', 'TABLE', 'foodorder.payment', 'SELECT')
     UNION ALL
     VALUES
     ('app', 'TABLE', 'foodorder.menu', 'SELECT'),

@@ -18,6 +18,10 @@ ALTER TABLE foodorder.status_change ENABLE ROW LEVEL SECURITY;
 CREATE POLICY status_change_read ON foodorder.status_change FOR SELECT USING (
     order_id IN (SELECT o.id FROM foodorder.orders o));
 
+ALTER TABLE foodorder.payment ENABLE ROW LEVEL SECURITY;
+CREATE POLICY payment_read ON foodorder.payment FOR SELECT USING (
+    order_id IN (SELECT o.id FROM foodorder.orders o));
+
 ALTER TABLE foodorder.address ENABLE ROW LEVEL SECURITY;
 CREATE POLICY address_read ON foodorder.address FOR SELECT USING (
     (SELECT foodorder.caller_is_app())

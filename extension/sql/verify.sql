@@ -51,6 +51,17 @@ AS $$
       JOIN foodorder.dish d ON d.id = i.dish_id
      WHERE d.restaurant_id <> o.restaurant_id
     UNION ALL
+    SELECT 'pay_status matches the payments',
+           format('order %s is %s with total_cents %s; paid: %s; refunded: %s',
+                  o.id, o.pay_status, o.total_cents, coalesce(p.amount_cents::text, 'nothing'),
+                  coalesce(r.amount_cents::text, 'nothing'))
+      FROM foodorder.orders o
+      LEFT JOIN foodorder.payment p ON p.order_id = o.id AND p.kind = 'paid'
+      LEFT JOIN foodorder.payment r ON r.order_id = o.id AND r.kind = 'refunded'
+     WHERE (o.pay_status <> 'unpaid') IS DISTINCT FROM (p.id IS NOT NULL)
+        OR (o.pay_status = 'refunded') IS DISTINCT FROM (r.id IS NOT NULL)
+        OR p.amount_cents <> o.total_cents
+        OR r.amount_cents <> p.amount_cents    UNION ALL
     SELECT 'granted roles exist',
            format('%s grant for role oid %s, which was dropped', g.kind, g.role::oid)
       FROM (SELECT 'app' AS kind, role FROM foodorder.app_role
@@ -60,5 +71,5 @@ AS $$
 $$;
 REVOKE ALL ON FUNCTION foodorder.verify() FROM PUBLIC;
 COMMENT ON FUNCTION foodorder.verify() IS
-'One row per broken invariant; empty when stock, sold and order totals all agree '
-'and every granted role exists';
+'One row per broken invariant; empty when stock, sold, order totals and payments '
+'all agree and every granted role exists';

@@ -15,27 +15,30 @@ SELECT results_eq(
         FROM pg_catalog.pg_available_extension_versions
        WHERE name = 'foodorder' ORDER BY version$$,
     $$VALUES ('1.0'::text, false, true, false, 'foodorder'), ('1.1', false, true, false, 'foodorder'),
-             ('1.2', false, true, false, 'foodorder'), ('1.2.1', false, true, false, 'foodorder')$$,
-    'pg_available_extension_versions: 1.0, 1.1, 1.2 and 1.2.1 are not trusted, need a superuser, not relocatable');
+             ('1.2', false, true, false, 'foodorder'), ('1.2.1', false, true, false, 'foodorder'),
+             ('1.3', false, true, false, 'foodorder')$$,
+    'pg_available_extension_versions: 1.0, 1.1, 1.2, 1.2.1 and 1.3 are not trusted, need a superuser, not relocatable');
 SELECT is(
     (SELECT default_version::text FROM pg_catalog.pg_available_extensions WHERE name = 'foodorder'),
-    '1.2.1', 'the default version is 1.2.1');
+    '1.3', 'the default version is 1.3');
 SELECT is(
     (SELECT extversion::text FROM pg_catalog.pg_extension WHERE extname = 'foodorder'),
-    '1.2.1', 'CREATE EXTENSION foodorder installs 1.2.1 (the 1.0 script and the updates)');
+    '1.3', 'CREATE EXTENSION foodorder installs 1.3');
 SELECT results_eq(
     $$SELECT source::text COLLATE "default", target::text COLLATE "default", path
         FROM pg_catalog.pg_extension_update_paths('foodorder')
        WHERE path IS NOT NULL ORDER BY source, target$$,
     $$VALUES ('1.0'::text, '1.1'::text, '1.0--1.1'::text), ('1.0', '1.2', '1.0--1.1--1.2'),
-             ('1.0', '1.2.1', '1.0--1.1--1.2--1.2.1'), ('1.1', '1.2', '1.1--1.2'),
-             ('1.1', '1.2.1', '1.1--1.2--1.2.1'), ('1.2', '1.2.1', '1.2--1.2.1')$$,
-    'the update paths: 1.0 -> 1.1 -> 1.2 -> 1.2.1');
+             ('1.0', '1.2.1', '1.0--1.1--1.2--1.2.1'), ('1.0', '1.3', '1.0--1.1--1.2--1.2.1--1.3'),
+             ('1.1', '1.2', '1.1--1.2'), ('1.1', '1.2.1', '1.1--1.2--1.2.1'),
+             ('1.1', '1.3', '1.1--1.2--1.2.1--1.3'), ('1.2', '1.2.1', '1.2--1.2.1'),
+             ('1.2', '1.3', '1.2--1.2.1--1.3'), ('1.2.1', '1.3', '1.2.1--1.3')$$,
+    'the update paths: 1.0 -> 1.1 -> 1.2 -> 1.2.1 -> 1.3');
 SELECT throws_ok(
     'ALTER EXTENSION foodorder SET SCHEMA public',
     '0A000', NULL, 'ALTER EXTENSION foodorder SET SCHEMA is refused');
 
--- Members: the fourteen tables and the 48 functions of 1.2.1 belong to the extension.
+-- Members: the fifteen tables and the 48 functions of 1.3 belong to the extension.
 SELECT set_eq(
     $$SELECT pg_catalog.pg_describe_object(d.classid, d.objid, 0)
         FROM pg_catalog.pg_depend d
@@ -47,7 +50,7 @@ SELECT set_eq(
               OR (SELECT relkind FROM pg_catalog.pg_class WHERE oid = d.objid) = 'r')$$,
     $$VALUES ('table foodorder.dish'), ('table foodorder.customer'), ('table foodorder.orders'),
              ('table foodorder.order_item'), ('table foodorder.restaurant'),
-             ('table foodorder.stock_change'), ('table foodorder.address'),
+             ('table foodorder.stock_change'), ('table foodorder.address'), ('table foodorder.payment'),
              ('table foodorder.status_change'), ('table foodorder.cart_item'),
              ('table foodorder.app_role'), ('table foodorder.customer_role'),
              ('table foodorder.staff_role'), ('table foodorder.orders_1_0_values'),
@@ -65,7 +68,7 @@ SELECT set_eq(
              ('function foodorder.mark_ready(bigint)'),
              ('function foodorder.complete_order(bigint)'),
              ('function foodorder.cancel_order(bigint)'),
-             ('function foodorder.mark_paid(bigint)'),
+             ('function foodorder.mark_paid(bigint,bigint,text)'),
              ('function foodorder.refund_order(bigint)'),
              ('function foodorder.expire_orders(interval)'),
              ('function foodorder.restock(bigint,integer)'),
@@ -100,7 +103,7 @@ SELECT set_eq(
              ('function foodorder.role_kind_privileges_1_1()'),
              ('function foodorder.check_address_room(bigint)'),
              ('function foodorder.bound_lock_wait()')$$,
-    'the extension owns exactly its fourteen tables and 48 functions');
+    'the extension owns exactly its fifteen tables and 48 functions');
 
 -- pg_dump keeps the data of the tables (pg_extension_config_dump).  The
 -- identity sequences behind their ids need the same marking, or a
@@ -112,12 +115,12 @@ SELECT set_eq(
     $$SELECT 'foodorder.' || t FROM unnest(ARRAY['dish', 'customer', 'orders', 'order_item',
                                  'restaurant', 'stock_change', 'address', 'status_change',
                                  'cart_item', 'app_role', 'customer_role', 'staff_role',
-                                 'orders_1_0_values', 'dish_slot']) AS t
+                                 'orders_1_0_values', 'dish_slot', 'payment']) AS t
       UNION ALL
       SELECT pg_catalog.pg_get_serial_sequence('foodorder.' || t, 'id')
         FROM unnest(ARRAY['dish', 'customer', 'orders', 'restaurant', 'stock_change',
-                          'address', 'status_change']) AS t$$,
-    'pg_dump keeps the fourteen tables and the identity sequences of the seven with an id');
+                          'address', 'status_change', 'payment']) AS t$$,
+    'pg_dump keeps the fifteen tables and the identity sequences of the eight with an id');
 -- ... every row, except the default restaurant, which the update script makes.
 SELECT results_eq(
     $$SELECT c::regclass::text, w COLLATE "default" FROM pg_catalog.pg_extension e,

@@ -72,7 +72,9 @@ SELECT k, p
 INSERT INTO kind_privilege
 SELECT k, p
   FROM unnest(ARRAY['app', 'staff']) AS k,
-       unnest(ARRAY['EXECUTE ON mark_paid(bigint)', 'EXECUTE ON refund_order(bigint)']) AS p;
+       unnest(ARRAY['EXECUTE ON mark_paid(bigint, bigint, text)', 'EXECUTE ON refund_order(bigint)']) AS p;
+INSERT INTO kind_privilege
+SELECT k, 'SELECT ON payment' FROM unnest(ARRAY['app', 'customer', 'staff']) AS k;
 INSERT INTO kind_privilege VALUES
     ('app', 'SELECT ON customer'), ('app', 'EXECUTE ON add_customer(text)'),
     ('staff', 'SELECT ON stock_change'),

@@ -6,8 +6,8 @@ SELECT plan(91);
 SELECT tables_are('foodorder',
     ARRAY['dish', 'customer', 'orders', 'order_item', 'restaurant', 'stock_change', 'address',
           'status_change', 'cart_item', 'app_role', 'customer_role', 'staff_role',
-          'orders_1_0_values', 'dish_slot'],
-    'schema foodorder has exactly the fourteen tables of 1.2');
+          'orders_1_0_values', 'dish_slot', 'payment'],
+    'schema foodorder has exactly the fifteen tables of 1.3');
 
 -- Documented columns (more may exist, these must).
 SELECT ok(

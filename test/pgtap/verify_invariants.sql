@@ -127,16 +127,19 @@ UPDATE foodorder.dish SET stock = -3 WHERE id = :tofu;
 SELECT results_eq('SELECT invariant, detail FROM foodorder.verify() ORDER BY invariant, detail',
     format($$VALUES ('order totals match the lines'::text,
                      'order %s has total_count 1 and total_cents 0, its lines and fee add up to 1 and 1800'::text),
+                    ('pay_status matches the payments',
+                     'order %s is paid with total_cents 0; paid: 1800; refunded: nothing'),
                     ('sold matches the order lines',
                      'dish %s has sold 7, its lines in live orders add up to 2'),
                     ('sold matches the order lines',
                      'dish %s has sold 0, its lines in live orders add up to 1'),
                     ('stock is not negative', 'dish %s has stock -3')$$,
-           :o5, :chicken, :noodles, :tofu),
-    'four corruptions: four rows, each naming its invariant and what is wrong');
+           :o5, :o5, :chicken, :noodles, :tofu),
+    'four corruptions: a row each, naming its invariant and what is wrong (the paid order''s new total also disagrees with its payment)');
 SELECT results_eq(
     'SELECT DISTINCT invariant FROM foodorder.verify() ORDER BY 1',
-    $$VALUES ('order totals match the lines'::text), ('sold matches the order lines'), ('stock is not negative')$$,
+    $$VALUES ('order totals match the lines'::text), ('pay_status matches the payments'),
+             ('sold matches the order lines'), ('stock is not negative')$$,
     'the invariant names are the documented ones');
 
 -- A cancelled or rejected order's lines are not counted in sold, but its
