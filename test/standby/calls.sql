@@ -41,8 +41,10 @@ INSERT INTO standby_test.call VALUES
  $$SELECT foodorder.mark_ready((SELECT min(id) FROM foodorder.orders WHERE status = 'accepted'))$$),
 ('foodorder.complete_order(bigint)', 'writes',
  $$SELECT foodorder.complete_order((SELECT min(id) FROM foodorder.orders WHERE status = 'ready'))$$),
-('foodorder.mark_paid(bigint)', 'writes',
- $$SELECT foodorder.mark_paid((SELECT min(id) FROM foodorder.orders WHERE status = 'placed' AND pay_status = 'unpaid'))$$),
+('foodorder.mark_paid(bigint,bigint,text)', 'writes',
+ $$SELECT foodorder.mark_paid(o.id, o.total_cents, 'standby-' || o.id)
+     FROM foodorder.orders o WHERE o.id = (SELECT min(id) FROM foodorder.orders
+                                            WHERE status = 'placed' AND pay_status = 'unpaid')$$),
 ('foodorder.refund_order(bigint)', 'writes',
  $$SELECT foodorder.refund_order((SELECT min(id) FROM foodorder.orders WHERE pay_status = 'paid'))$$),
 ('foodorder.expire_orders(interval)', 'writes',
