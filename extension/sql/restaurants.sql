@@ -49,8 +49,6 @@ CREATE TRIGGER restaurant_pickup_sequence AFTER INSERT ON foodorder.restaurant
 -- INSERT INTO foodorder.dish (name, price_cents, stock), belong to it.
 INSERT INTO foodorder.restaurant (id, name) VALUES (1, 'Default restaurant');
 SELECT pg_catalog.setval('foodorder.restaurant_id_seq', 1);
--- its pickup sequence is the extension's, as the row is: a dump keeps its value
-SELECT pg_catalog.pg_extension_config_dump('foodorder.pickup_no_1', '');
 
 CREATE FUNCTION foodorder.add_restaurant(name text, delivery_fee_cents integer DEFAULT 0)
 RETURNS bigint
