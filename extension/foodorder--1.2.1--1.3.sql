@@ -9,6 +9,9 @@
  * verify()'s new check holds for them.  The one-argument mark_paid goes:
  * the new one's amount and reference default to NULL, so a call
  * mark_paid(order_id) still works (and means the order's total).
+ *
+ * Pickup numbers: orders.pickup_no, given by place_order from a sequence
+ * of each restaurant, which open_day() moves to the next letter.
  */
 
 \echo Use "ALTER EXTENSION foodorder UPDATE TO '1.3'" to load this file. \quit
@@ -172,3 +175,180 @@ REVOKE ALL ON FUNCTION foodorder.verify() FROM PUBLIC;
 COMMENT ON FUNCTION foodorder.verify() IS
 'One row per broken invariant; empty when stock, sold, order totals and payments '
 'all agree and every granted role exists';
+
+-- Pickup numbers (restaurants.sql): the column, null for the orders placed
+-- before the update; a sequence for each restaurant, its trigger, and one
+-- sequence for each restaurant there is.  Restaurant 1's is the
+-- extension's, as in a fresh install; the others are left out of the
+-- extension, as add_restaurant()'s are, so pg_dump keeps them and their
+-- values.
+ALTER TABLE foodorder.orders ADD COLUMN pickup_no text;
+COMMENT ON COLUMN foodorder.orders.pickup_no IS
+'Number called at the counter, a letter and three digits (A001), per restaurant '
+'and business day (restaurants.sql); null for orders placed before 1.3';
+
+-- Pickup numbers: each restaurant numbers its orders from its own sequence,
+-- foodorder.pickup_no_<id>, not from a counter row, so orders do not wait
+-- for one another (and a rolled-back order leaves a gap).  Value n of
+-- 1..25974 (26 letters of 999) is the letter n / 999 and the digits
+-- n % 999, from A001 to Z999, then A001 again; open_day() moves the
+-- sequence to the next letter, so each business day has letter of its own
+-- unless it takes more than 999 numbers.
+CREATE FUNCTION foodorder.pickup_no_format(n bigint) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN pg_catalog.chr(65 OPERATOR(pg_catalog.+)
+                      ((n OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 999)::integer)
+       OPERATOR(pg_catalog.||)
+       pg_catalog.lpad(((n OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog.%) 999
+                        OPERATOR(pg_catalog.+) 1)::text, 3, '0');
+REVOKE ALL ON FUNCTION foodorder.pickup_no_format(bigint) FROM PUBLIC;
+COMMENT ON FUNCTION foodorder.pickup_no_format(bigint) IS
+'The pickup number of value n of a restaurant''s pickup sequence: 1 is A001, 999 A999, 1000 B001';
+
+-- Made by a trigger, not by add_restaurant() alone: a plain INSERT INTO
+-- foodorder.restaurant adds a restaurant too.  IF NOT EXISTS: pg_restore
+-- makes the sequences of a dump before it loads the restaurants.
+CREATE FUNCTION foodorder.make_pickup_sequence() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    EXECUTE pg_catalog.format('CREATE SEQUENCE IF NOT EXISTS foodorder.%I AS integer '
+                              'MINVALUE 1 MAXVALUE 25974 CYCLE',
+                              'pickup_no_' OPERATOR(pg_catalog.||) NEW.id);
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION foodorder.make_pickup_sequence() FROM PUBLIC;
+CREATE TRIGGER restaurant_pickup_sequence AFTER INSERT ON foodorder.restaurant
+    FOR EACH ROW EXECUTE FUNCTION foodorder.make_pickup_sequence();
+
+DO $$
+DECLARE
+    r bigint;
+BEGIN
+    FOR r IN SELECT id FROM foodorder.restaurant ORDER BY id LOOP
+        EXECUTE format('CREATE SEQUENCE foodorder.%I AS integer MINVALUE 1 MAXVALUE 25974 CYCLE',
+                       'pickup_no_' || r);
+        IF r <> 1 THEN
+            EXECUTE format('ALTER EXTENSION foodorder DROP SEQUENCE foodorder.%I', 'pickup_no_' || r);
+        END IF;
+    END LOOP;
+END
+$$;
+SELECT pg_catalog.pg_extension_config_dump('foodorder.pickup_no_1', '');
+
+-- place_order gives the number (place_order.c's 1.3 statement)
+CREATE OR REPLACE FUNCTION foodorder.place_order(
+    customer    bigint,
+    dishes      bigint[],
+    quantities  integer[],
+    address     bigint DEFAULT NULL,
+    pay_method  text DEFAULT NULL,
+    request_key text DEFAULT NULL)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'place_order_1_3'
+LANGUAGE C VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp;
+CREATE OR REPLACE FUNCTION foodorder.place_order_from_cart(
+    customer    bigint,
+    address     bigint DEFAULT NULL,
+    pay_method  text DEFAULT NULL,
+    request_key text DEFAULT NULL)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'place_order_from_cart_1_3'
+LANGUAGE C VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp;
+
+-- open_day starts the next letter
+CREATE OR REPLACE FUNCTION foodorder.open_day(restaurant bigint) RETURNS integer
+LANGUAGE plpgsql VOLATILE STRICT SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    next_id bigint;
+    waiting_for bigint;
+    d foodorder.dish;
+    ids bigint[] := '{}';
+    h record;
+    n integer;
+    pickup_seq regclass;
+    last_pickup bigint;
+BEGIN
+    PERFORM foodorder.bound_lock_wait();
+    PERFORM foodorder.authorize_staff(restaurant);
+    IF NOT EXISTS (SELECT FROM foodorder.restaurant r
+                    WHERE r.id OPERATOR(pg_catalog.=) restaurant) THEN
+        RAISE EXCEPTION 'restaurant % does not exist', restaurant USING ERRCODE = '23503';
+    END IF;
+    BEGIN
+        -- Not a locking loop: plpgsql fetches its rows ten at a time, which
+        -- would lock rows of later dishes before a hot dish's slots.
+        FOR next_id IN SELECT x.id FROM foodorder.dish x
+                        WHERE x.restaurant_id OPERATOR(pg_catalog.=) restaurant
+                          AND x.daily_stock IS NOT NULL
+                        ORDER BY x.id
+        LOOP
+            waiting_for := next_id;
+            SELECT * INTO d FROM foodorder.dish x WHERE x.id OPERATOR(pg_catalog.=) next_id
+               FOR NO KEY UPDATE;
+            CONTINUE WHEN d.daily_stock IS NULL;
+            IF d.hot THEN
+                PERFORM foodorder.lock_hot_slots(d.id);
+            END IF;
+            ids := ids OPERATOR(pg_catalog.||) d.id;
+        END LOOP;
+        waiting_for := NULL;
+
+        FOR h IN SELECT m.id, m.stock, m.daily_stock FROM foodorder.menu m
+                  WHERE m.id OPERATOR(pg_catalog.=) ANY (ids) AND m.hot
+        LOOP
+            PERFORM foodorder.settle_hot_stock(ARRAY[h.id], ARRAY[h.daily_stock - h.stock], ARRAY[0]);
+            INSERT INTO foodorder.stock_change (dish_id, delta, stock_after, reason, changed_by)
+            SELECT h.id, h.daily_stock - h.stock, h.daily_stock, 'open_day',
+                   foodorder.calling_role()::text
+             WHERE h.daily_stock OPERATOR(pg_catalog.<>) h.stock;
+        END LOOP;
+
+        WITH old AS (
+            SELECT x.id, x.stock FROM foodorder.dish x
+             WHERE x.id OPERATOR(pg_catalog.=) ANY (ids) AND NOT x.hot
+        ), upd AS (
+            UPDATE foodorder.dish x SET stock = x.daily_stock
+              FROM old
+             WHERE x.id OPERATOR(pg_catalog.=) old.id
+            RETURNING x.id, x.stock, x.stock OPERATOR(pg_catalog.-) old.stock AS delta
+        )
+        INSERT INTO foodorder.stock_change (dish_id, delta, stock_after, reason, changed_by)
+        SELECT upd.id, upd.delta, upd.stock, 'open_day', foodorder.calling_role()::text
+          FROM upd
+         WHERE upd.delta OPERATOR(pg_catalog.<>) 0;
+    EXCEPTION WHEN lock_not_available THEN
+        IF waiting_for IS NULL THEN
+            RAISE;              -- a wait for something else (a table, say)
+        END IF;
+        RAISE EXCEPTION 'timed out waiting for dish %', waiting_for
+            USING ERRCODE = '55P03',
+                  DETAIL = pg_catalog.format('It waited %s, as long as foodorder.lock_wait_timeout '
+                                             'or the caller''s shorter lock_timeout allows; '
+                                             'nothing was written.',
+                                             pg_catalog.current_setting('lock_timeout')),
+                  HINT = 'Retry the call.';
+    END;
+    -- The next pickup number is the next letter's first, unless no number
+    -- was taken since the last start (pg_sequence_last_value is then null).
+    -- setval() is not undone by a rollback: a later error leaves it moved.
+    pickup_seq := ('foodorder.pickup_no_' OPERATOR(pg_catalog.||) restaurant)::pg_catalog.regclass;
+    last_pickup := pg_catalog.pg_sequence_last_value(pickup_seq);
+    IF last_pickup IS NOT NULL THEN
+        PERFORM pg_catalog.setval(pickup_seq,
+            ((last_pickup OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 999 OPERATOR(pg_catalog.+) 1)
+            OPERATOR(pg_catalog.%) 26 OPERATOR(pg_catalog.*) 999 OPERATOR(pg_catalog.+) 1, false);
+    END IF;
+    n := pg_catalog.cardinality(ids);
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION foodorder.open_day(bigint) IS
+'Staff: reset the stock of every dish of the restaurant that has a daily_stock '
+'to it, and start its pickup numbers at the next letter; returns how many dishes';
