@@ -85,7 +85,6 @@ INSERT INTO standby_test.call VALUES
 ('foodorder.sync_role_privileges(regrole)', 'writes', $$SELECT foodorder.sync_role_privileges('web')$$),
 -- the read-only ones
 ('foodorder.calling_role()', 'reads', $$SELECT foodorder.calling_role()$$),
-('foodorder.pickup_no_format(bigint)', 'reads', $$SELECT foodorder.pickup_no_format(1000)$$),
 ('foodorder.authorize_customer(bigint)', 'reads', $$SELECT foodorder.authorize_customer(1)$$),
 ('foodorder.authorize_staff(bigint)', 'reads', $$SELECT foodorder.authorize_staff(2)$$),
 ('foodorder.caller_is_app()', 'reads', $$SELECT foodorder.caller_is_app()$$),
