@@ -42,8 +42,7 @@ typedef enum FoodorderVersion
 								 * addresses or order_no */
 	FOODORDER_1_1,
 	FOODORDER_1_2,				/* hot dishes: dish.hot, dish_slot */
-	FOODORDER_1_3				/* payments with amounts: foodorder.payment;
-								 * pickup numbers: orders.pickup_no */
+	FOODORDER_1_3				/* payments with amounts: foodorder.payment */
 } FoodorderVersion;
 
 /* One line of an order: a dish and how many portions of it. */

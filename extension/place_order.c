@@ -66,10 +66,8 @@
 PG_FUNCTION_INFO_V1(place_order);
 PG_FUNCTION_INFO_V1(place_order_1_1);
 PG_FUNCTION_INFO_V1(place_order_1_2);
-PG_FUNCTION_INFO_V1(place_order_1_3);
 PG_FUNCTION_INFO_V1(place_order_from_cart);
 PG_FUNCTION_INFO_V1(place_order_from_cart_1_2);
-PG_FUNCTION_INFO_V1(place_order_from_cart_1_3);
 
 /* The arguments of an order besides its lines. */
 typedef struct OrderOptions
@@ -91,11 +89,11 @@ typedef struct OrderOptions
 "  FROM unnest($2, $3) AS r(id, quantity)," \
 "       LATERAL (SELECT d.price_cents, d.restaurant_id" hot_col " FROM foodorder.dish d" \
 "                 WHERE d.id = r.id OFFSET 0) AS p"
-#define ORDER_INSERT(dishes, pickup_col, pickup_val) \
+#define ORDER_INSERT(dishes) \
 "INSERT INTO foodorder.orders" \
 "    (customer_id, restaurant_id, total_count, total_cents, delivery_fee_cents," \
-"     address_id, pay_method, request_key" pickup_col ")" \
-" SELECT $1, a.restaurant_id, $4, a.cents + f.fee, f.fee, $5, $6, $7" pickup_val \
+"     address_id, pay_method, request_key)" \
+" SELECT $1, a.restaurant_id, $4, a.cents + f.fee, f.fee, $5, $6, $7" \
 "  FROM " dishes " AS a," \
 "       LATERAL (SELECT CASE WHEN $5 IS NULL THEN 0 ELSE rs.delivery_fee_cents END AS fee" \
 "                  FROM foodorder.restaurant rs WHERE rs.id = a.restaurant_id) AS f" \
@@ -127,27 +125,15 @@ static const char *const order_sql_1_0 =
 " HAVING count(*) = $8"
 " RETURNING id, total_cents, 0, 1::bigint";
 
-static const char *const order_sql_1_1 = ORDER_INSERT("(" ORDER_DISHES("", "") ")", "", "");
+static const char *const order_sql_1_1 = ORDER_INSERT("(" ORDER_DISHES("", "") ")");
 
 /* 1.2: and which of the dishes are hot, read by the same probes */
-#define ORDER_SQL_HOT(pickup_col, pickup_val) \
-"WITH dishes AS (" ORDER_DISHES(", array_agg(r.id ORDER BY r.id) FILTER (WHERE p.hot) AS hot_ids", \
-								", d.hot") ")," \
-"     ins AS (" ORDER_INSERT("dishes", pickup_col, pickup_val) ")" \
-"SELECT ins.id, ins.total_cents, ins.delivery_fee_cents, ins.restaurant_id, dishes.hot_ids" \
-"  FROM ins, dishes"
-static const char *const order_sql_1_2 = ORDER_SQL_HOT("", "");
-
-/*
- * 1.3: and the pickup number, from the restaurant's own sequence
- * (restaurants.sql): nextval() waits for no other order, so orders of one
- * restaurant do not take turns on a counter row.  Only a row that passes
- * the WHERE clause takes a number; a rolled-back order leaves a gap.
- */
-static const char *const order_sql_1_3 =
-ORDER_SQL_HOT(", pickup_no",
-			  ", foodorder.pickup_no_format(pg_catalog.nextval("
-			  "('foodorder.pickup_no_' || a.restaurant_id)::pg_catalog.regclass))");
+static const char *const order_sql_1_2 =
+"WITH dishes AS (" ORDER_DISHES(", array_agg(r.id ORDER BY r.id) FILTER (WHERE p.hot) AS hot_ids",
+								", d.hot") "),"
+"     ins AS (" ORDER_INSERT("dishes") ")"
+"SELECT ins.id, ins.total_cents, ins.delivery_fee_cents, ins.restaurant_id, dishes.hot_ids"
+"  FROM ins, dishes";
 
 /* $2-$4: the lines written to dish rows; $5-$7: every line */
 #define WRITE_NARGS 7
@@ -183,7 +169,6 @@ typedef struct CheckedLine
 static SPIPlanPtr order_plan_1_0 = NULL;
 static SPIPlanPtr order_plan_1_1 = NULL;
 static SPIPlanPtr order_plan_1_2 = NULL;
-static SPIPlanPtr order_plan_1_3 = NULL;
 static SPIPlanPtr write_plan = NULL;
 static SPIPlanPtr total_plan = NULL;
 static SPIPlanPtr customer_exists_plan = NULL;
@@ -232,13 +217,6 @@ place_order_1_2(PG_FUNCTION_ARGS)
 	return place_order_args(fcinfo, FOODORDER_1_2);
 }
 
-/* 1.3: the order gets its pickup number */
-Datum
-place_order_1_3(PG_FUNCTION_ARGS)
-{
-	return place_order_args(fcinfo, FOODORDER_1_3);
-}
-
 Datum
 place_order_from_cart(PG_FUNCTION_ARGS)
 {
@@ -249,12 +227,6 @@ Datum
 place_order_from_cart_1_2(PG_FUNCTION_ARGS)
 {
 	return place_order_cart(fcinfo, FOODORDER_1_2);
-}
-
-Datum
-place_order_from_cart_1_3(PG_FUNCTION_ARGS)
-{
-	return place_order_cart(fcinfo, FOODORDER_1_3);
 }
 
 static Datum
@@ -489,12 +461,9 @@ place(const OrderOptions *opt, const OrderRequest *req, bool from_cart,
 	}
 	else
 	{
-		if (version == FOODORDER_1_1)
-			plan = kept_plan(&order_plan_1_1, order_sql_1_1, ORDER_NARGS, order_argtypes);
-		else if (version == FOODORDER_1_2)
-			plan = kept_plan(&order_plan_1_2, order_sql_1_2, ORDER_NARGS, order_argtypes);
-		else
-			plan = kept_plan(&order_plan_1_3, order_sql_1_3, ORDER_NARGS, order_argtypes);
+		plan = version == FOODORDER_1_1 ?
+			kept_plan(&order_plan_1_1, order_sql_1_1, ORDER_NARGS, order_argtypes) :
+			kept_plan(&order_plan_1_2, order_sql_1_2, ORDER_NARGS, order_argtypes);
 		values[8] = BoolGetDatum(caller_is_trusted());
 		values[9] = ObjectIdGetDatum(caller_role());
 	}

@@ -26,6 +26,3 @@ SELECT pg_catalog.pg_extension_config_dump('foodorder.staff_role', '');
 SELECT pg_catalog.pg_extension_config_dump('foodorder.dish_slot', '');
 SELECT pg_catalog.pg_extension_config_dump('foodorder.payment', '');
 SELECT pg_catalog.pg_extension_config_dump('foodorder.payment_id_seq', '');
--- restaurant 1's pickup sequence, the extension's as the row is (the
--- others' are not members: pg_dump keeps them anyway)
-SELECT pg_catalog.pg_extension_config_dump('foodorder.pickup_no_1', '');

@@ -30,7 +30,6 @@ CREATE TABLE foodorder.orders (
                        CHECK (pay_status IN ('unpaid', 'paid', 'refunded')),
     delivery_fee_cents integer NOT NULL DEFAULT 0 CHECK (delivery_fee_cents >= 0),
     updated_at         timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    pickup_no          text,
     CONSTRAINT orders_customer_request_key UNIQUE (customer_id, request_key),
     CONSTRAINT orders_order_no_key UNIQUE (order_no),
     CONSTRAINT orders_address_fkey FOREIGN KEY (customer_id, address_id)
@@ -42,9 +41,6 @@ CREATE INDEX orders_placed_created_at ON foodorder.orders (created_at)
 COMMENT ON TABLE foodorder.orders IS 'Orders written by foodorder.place_order()';
 COMMENT ON COLUMN foodorder.orders.order_no IS
 'Human-readable order number, FO and the zero-padded id';
-COMMENT ON COLUMN foodorder.orders.pickup_no IS
-'Number called at the counter, a letter and three digits (A001), per restaurant '
-'and business day (restaurants.sql); null for orders placed before 1.3';
 COMMENT ON COLUMN foodorder.orders.total_cents IS
 'Sum of the lines plus delivery_fee_cents';
 
@@ -93,7 +89,7 @@ CREATE FUNCTION foodorder.place_order(
     pay_method  text DEFAULT NULL,
     request_key text DEFAULT NULL)
 RETURNS bigint
-AS 'MODULE_PATHNAME', 'place_order_1_3'
+AS 'MODULE_PATHNAME', 'place_order_1_2'
 LANGUAGE C VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION foodorder.place_order(bigint, bigint[], integer[], bigint, text, text) FROM PUBLIC;
@@ -108,7 +104,7 @@ CREATE FUNCTION foodorder.place_order_from_cart(
     pay_method  text DEFAULT NULL,
     request_key text DEFAULT NULL)
 RETURNS bigint
-AS 'MODULE_PATHNAME', 'place_order_from_cart_1_3'
+AS 'MODULE_PATHNAME', 'place_order_from_cart_1_2'
 LANGUAGE C VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION foodorder.place_order_from_cart(bigint, bigint, text, text) FROM PUBLIC;

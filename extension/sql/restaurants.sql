@@ -9,42 +9,6 @@ CREATE TABLE foodorder.restaurant (
 COMMENT ON TABLE foodorder.restaurant IS
 'Restaurants; delivery_fee_cents is added to orders delivered to an address';
 
--- Pickup numbers: each restaurant numbers its orders from its own sequence,
--- foodorder.pickup_no_<id>, not from a counter row, so orders do not wait
--- for one another (and a rolled-back order leaves a gap).  Value n of
--- 1..25974 (26 letters of 999) is the letter n / 999 and the digits
--- n % 999, from A001 to Z999, then A001 again; open_day() moves the
--- sequence to the next letter, so each business day has letter of its own
--- unless it takes more than 999 numbers.
-CREATE FUNCTION foodorder.pickup_no_format(n bigint) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN pg_catalog.chr(65 OPERATOR(pg_catalog.+)
-                      ((n OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 999)::integer)
-       OPERATOR(pg_catalog.||)
-       pg_catalog.lpad(((n OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog.%) 999
-                        OPERATOR(pg_catalog.+) 1)::text, 3, '0');
-REVOKE ALL ON FUNCTION foodorder.pickup_no_format(bigint) FROM PUBLIC;
-COMMENT ON FUNCTION foodorder.pickup_no_format(bigint) IS
-'The pickup number of value n of a restaurant''s pickup sequence: 1 is A001, 999 A999, 1000 B001';
-
--- Made by a trigger, not by add_restaurant() alone: a plain INSERT INTO
--- foodorder.restaurant adds a restaurant too.  IF NOT EXISTS: pg_restore
--- makes the sequences of a dump before it loads the restaurants.
-CREATE FUNCTION foodorder.make_pickup_sequence() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    EXECUTE pg_catalog.format('CREATE SEQUENCE IF NOT EXISTS foodorder.%I AS integer '
-                              'MINVALUE 1 MAXVALUE 25974 CYCLE',
-                              'pickup_no_' OPERATOR(pg_catalog.||) NEW.id);
-    RETURN NULL;
-END
-$$;
-REVOKE ALL ON FUNCTION foodorder.make_pickup_sequence() FROM PUBLIC;
-CREATE TRIGGER restaurant_pickup_sequence AFTER INSERT ON foodorder.restaurant
-    FOR EACH ROW EXECUTE FUNCTION foodorder.make_pickup_sequence();
-
 -- The default restaurant: dishes and orders of 1.0, and a plain
 -- INSERT INTO foodorder.dish (name, price_cents, stock), belong to it.
 INSERT INTO foodorder.restaurant (id, name) VALUES (1, 'Default restaurant');

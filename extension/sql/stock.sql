@@ -44,8 +44,6 @@ DECLARE
     ids bigint[] := '{}';
     h record;
     n integer;
-    pickup_seq regclass;
-    last_pickup bigint;
 BEGIN
     PERFORM foodorder.bound_lock_wait();
     PERFORM foodorder.authorize_staff(restaurant);
@@ -107,16 +105,6 @@ BEGIN
                                              pg_catalog.current_setting('lock_timeout')),
                   HINT = 'Retry the call.';
     END;
-    -- The next pickup number is the next letter's first, unless no number
-    -- was taken since the last start (pg_sequence_last_value is then null).
-    -- setval() is not undone by a rollback: a later error leaves it moved.
-    pickup_seq := ('foodorder.pickup_no_' OPERATOR(pg_catalog.||) restaurant)::pg_catalog.regclass;
-    last_pickup := pg_catalog.pg_sequence_last_value(pickup_seq);
-    IF last_pickup IS NOT NULL THEN
-        PERFORM pg_catalog.setval(pickup_seq,
-            ((last_pickup OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog./) 999 OPERATOR(pg_catalog.+) 1)
-            OPERATOR(pg_catalog.%) 26 OPERATOR(pg_catalog.*) 999 OPERATOR(pg_catalog.+) 1, false);
-    END IF;
     n := pg_catalog.cardinality(ids);
     RETURN n;
 END
@@ -124,4 +112,4 @@ $$;
 REVOKE ALL ON FUNCTION foodorder.open_day(bigint) FROM PUBLIC;
 COMMENT ON FUNCTION foodorder.open_day(bigint) IS
 'Staff: reset the stock of every dish of the restaurant that has a daily_stock '
-'to it, and start its pickup numbers at the next letter; returns how many dishes';
+'to it; returns how many dishes';

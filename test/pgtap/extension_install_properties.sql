@@ -38,7 +38,7 @@ SELECT throws_ok(
     'ALTER EXTENSION foodorder SET SCHEMA public',
     '0A000', NULL, 'ALTER EXTENSION foodorder SET SCHEMA is refused');
 
--- Members: the fifteen tables and the 50 functions of 1.3 belong to the extension.
+-- Members: the fifteen tables and the 48 functions of 1.3 belong to the extension.
 SELECT set_eq(
     $$SELECT pg_catalog.pg_describe_object(d.classid, d.objid, 0)
         FROM pg_catalog.pg_depend d
@@ -102,10 +102,8 @@ SELECT set_eq(
              ('function foodorder.settle_hot_stock(bigint[],integer[],integer[])'),
              ('function foodorder.role_kind_privileges_1_1()'),
              ('function foodorder.check_address_room(bigint)'),
-             ('function foodorder.bound_lock_wait()'),
-             ('function foodorder.pickup_no_format(bigint)'),
-             ('function foodorder.make_pickup_sequence()')$$,
-    'the extension owns exactly its fifteen tables and 50 functions');
+             ('function foodorder.bound_lock_wait()')$$,
+    'the extension owns exactly its fifteen tables and 48 functions');
 
 -- pg_dump keeps the data of the tables (pg_extension_config_dump).  The
 -- identity sequences behind their ids need the same marking, or a
@@ -121,11 +119,8 @@ SELECT set_eq(
       UNION ALL
       SELECT pg_catalog.pg_get_serial_sequence('foodorder.' || t, 'id')
         FROM unnest(ARRAY['dish', 'customer', 'orders', 'restaurant', 'stock_change',
-                          'address', 'status_change', 'payment']) AS t
-      UNION ALL
-      SELECT 'foodorder.pickup_no_1'$$,
-    'pg_dump keeps the fifteen tables, the identity sequences of the eight with an id '
-    'and restaurant 1''s pickup sequence');
+                          'address', 'status_change', 'payment']) AS t$$,
+    'pg_dump keeps the fifteen tables and the identity sequences of the eight with an id');
 -- ... every row, except the default restaurant, which the update script makes.
 SELECT results_eq(
     $$SELECT c::regclass::text, w COLLATE "default" FROM pg_catalog.pg_extension e,

@@ -181,20 +181,5 @@ checks(n, ok, what, numbers) AS (
                    (SELECT stock FROM stress.initial_stock WHERE dish_id = 1) AS initial,
                    (SELECT count(*) FROM stress.refusal
                      WHERE message = 'insufficient stock for dish 1') AS refused) AS hot
-    UNION ALL
-    -- Pickup numbers come from the restaurant's sequence, taken by each
-    -- order's INSERT without waiting: no two orders of a restaurant share
-    -- one (there is no open_day in the run).  An order or refusal takes at
-    -- most one of the 25974 numbers (A001..Z999) before they start again,
-    -- so each may repeat at most that many rounds of them.
-    SELECT 16, count(*) FILTER (WHERE p.pickup_no IS NULL OR p.pickup_no !~ '^[A-Z][0-9]{3}$') = 0
-           AND coalesce(max(p.k), 0) <= (SELECT (successes + refusals + 25973) / 25974 FROM n),
-           'pickup numbers: a letter and three digits, none shared by two orders of a restaurant',
-           coalesce(sum(p.k), 0) || ' orders, ' || count(*) || ' distinct (restaurant, pickup_no), '
-           || count(*) FILTER (WHERE p.pickup_no IS NULL OR p.pickup_no !~ '^[A-Z][0-9]{3}$')
-           || ' malformed, most orders on one: ' || coalesce(max(p.k), 0)
-           || ' (allowed: ' || (SELECT (successes + refusals + 25973) / 25974 FROM n) || ')'
-      FROM (SELECT restaurant_id, pickup_no, count(*) AS k FROM foodorder.orders
-             GROUP BY restaurant_id, pickup_no) AS p
 )
 SELECT CASE WHEN ok THEN 'PASS' ELSE 'FAIL' END, what, numbers FROM checks ORDER BY n;
