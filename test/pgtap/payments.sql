@@ -2,7 +2,7 @@
 -- reference, refuses a wrong amount (OR006), is idempotent by reference;
 -- refund_order records the amount; verify() checks both; who may pay.
 \ir include/fixture.psql
-SELECT plan(20);
+SELECT plan(23);
 
 SELECT foodorder.add_dish(1, 'Kung Pao chicken', 2800, 100) AS d1 \gset
 SELECT foodorder.add_customer('Li Lei') AS c1 \gset
@@ -70,5 +70,18 @@ SET LOCAL ROLE foodorder_tap_pay_customer;
 SELECT results_eq('SELECT count(*) FILTER (WHERE order_id = ' || :o4 || '), count(*) FROM foodorder.payment',
     $$VALUES (0::bigint, 4::bigint)$$, 'the customer sees its own four payment rows and not another customer''s');
 RESET ROLE;
+
+-- Staff of another restaurant: no payment of restaurant 1 seen, and a
+-- retry with a reference it learnt neither confirms it nor pays.
+SELECT foodorder.add_restaurant('Other kitchen', 0) AS r2 \gset
+CREATE ROLE foodorder_tap_pay_staff2 NOLOGIN;
+SELECT foodorder.grant_staff('foodorder_tap_pay_staff2', :r2) \gset
+SELECT pg_temp.written() AS before_staff2 \gset
+SET LOCAL ROLE foodorder_tap_pay_staff2;
+SELECT is_empty('SELECT * FROM foodorder.payment', 'staff of another restaurant sees no payment of restaurant 1');
+SELECT matches(pg_temp.outcome(format($$SELECT foodorder.mark_paid(%s, 2800, 'r4')$$, :o4)),
+    '^42501: permission denied', 'staff of another restaurant retrying a known reference: 42501, not true');
+RESET ROLE;
+SELECT is(pg_temp.written(), :'before_staff2', '... and nothing was written');
 SELECT * FROM finish();
 ROLLBACK;
